@@ -1,0 +1,115 @@
+// Philox4x32-10 streams and our own conversions to uniform, normal, Bernoulli and permutations.
+// It does not use <random>: its distributions differ between standard libraries.
+#include "genlab/rng.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include <Random123/philox.h>
+
+namespace genlab {
+
+namespace {
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::array<std::uint32_t, 4> philox_block(std::uint64_t key, std::uint64_t block) {
+  using Philox = r123::Philox4x32;
+  Philox::ctr_type ctr = {{static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32), 0u, 0u}};
+  Philox::key_type k = {{static_cast<std::uint32_t>(key), static_cast<std::uint32_t>(key >> 32)}};
+  const Philox::ctr_type r = Philox()(ctr, k);
+  return {r[0], r[1], r[2], r[3]};
+}
+}  // namespace
+
+std::uint64_t derive_key(std::uint64_t seed, std::string_view name) {
+  std::uint64_t h = splitmix64(seed);
+  for (unsigned char c : name) h = splitmix64(h ^ c);
+  return splitmix64(h ^ name.size());
+}
+
+Rng::Rng(std::uint64_t seed, std::string_view name) { state_.key = derive_key(seed, name); }
+
+Rng Rng::derive(std::string_view name) const { return Rng(state_.key, name); }
+
+std::uint32_t Rng::next_u32() {
+  if (!buffer_valid_) {
+    buffer_ = philox_block(state_.key, state_.block);
+    buffer_valid_ = true;
+  }
+  const std::uint32_t r = buffer_[state_.position++];
+  if (state_.position == 4) {  // block used up: the state always names the next draw
+    ++state_.block;
+    state_.position = 0;
+    buffer_valid_ = false;
+  }
+  return r;
+}
+
+std::uint64_t Rng::next_u64() {
+  const std::uint64_t hi = next_u32();
+  return (hi << 32) | next_u32();
+}
+
+double Rng::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+
+double Rng::uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+
+double Rng::normal() {
+  // Box-Muller on 2 x 53-bit uniforms (u1 in (0, 1] so log is finite); the sine branch is dropped
+  // so that every normal costs exactly one Philox block and fills are draw-for-draw identical.
+  const double u1 = 1.0 - uniform();
+  const double u2 = uniform();
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+bool Rng::bernoulli(double p) { return uniform() < p; }
+
+std::uint64_t Rng::below(std::uint64_t n) {
+  if (n <= 1) return 0;
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;  // reject the biased tail
+  std::uint64_t x = next_u64();
+  while (x >= limit) x = next_u64();
+  return x % n;
+}
+
+std::vector<std::size_t> Rng::permutation(std::size_t n) {
+  std::vector<std::size_t> p(n);
+  for (std::size_t i = 0; i < n; ++i) p[i] = i;
+  for (std::size_t i = n; i > 1; --i) std::swap(p[i - 1], p[below(i)]);
+  return p;
+}
+
+template <class T>
+Tensor<T> Rng::uniform_tensor(const Shape& shape, T lo, T hi) {
+  Tensor<T> t = Tensor<T>::from_shape(shape);
+  for (auto& v : t) v = static_cast<T>(uniform(lo, hi));
+  return t;
+}
+
+template <class T>
+Tensor<T> Rng::normal_tensor(const Shape& shape, T mean, T stddev) {
+  Tensor<T> t = Tensor<T>::from_shape(shape);
+  for (auto& v : t) v = static_cast<T>(mean + stddev * normal());
+  return t;
+}
+
+template <class T>
+Tensor<T> Rng::bernoulli_tensor(const Shape& shape, T p) {
+  Tensor<T> t = Tensor<T>::from_shape(shape);
+  for (auto& v : t) v = bernoulli(p) ? T(1) : T(0);
+  return t;
+}
+
+template Tensor<float> Rng::uniform_tensor(const Shape&, float, float);
+template Tensor<double> Rng::uniform_tensor(const Shape&, double, double);
+template Tensor<float> Rng::normal_tensor(const Shape&, float, float);
+template Tensor<double> Rng::normal_tensor(const Shape&, double, double);
+template Tensor<float> Rng::bernoulli_tensor(const Shape&, float);
+template Tensor<double> Rng::bernoulli_tensor(const Shape&, double);
+
+}  // namespace genlab
