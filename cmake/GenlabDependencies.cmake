@@ -24,6 +24,8 @@ genlab_require(PNG_FOUND libpng-dev)
 set(HDF5_PREFER_PARALLEL OFF)
 find_package(HDF5 QUIET COMPONENTS C)
 genlab_require(HDF5_FOUND libhdf5-dev)
+find_package(OpenSSL QUIET COMPONENTS Crypto)  # SHA-256 of plugin and reference-classifier files
+genlab_require(OpenSSL_FOUND libssl-dev)
 find_package(Threads REQUIRED)
 
 # OpenBLAS: linked by name so that openblas_set_num_threads() is available; its <cblas.h>
