@@ -1,0 +1,35 @@
+// Picks which runs of an experiment this process does and where: all of them in this process,
+// or a pool of N child processes (one run each, so a crashing plugin cannot take the grid down),
+// or one shard of a cluster launch (--shard K/N, or SLURM_ARRAY_TASK_ID/COUNT).
+// It does not train: run_one (runner.hpp) does, in this process or in each child.
+#pragma once
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "genlab/runner.hpp"
+#include "genlab/spec.hpp"
+
+namespace genlab {
+
+struct ExecutorOptions {
+  int jobs = 1;
+  std::size_t shard_index = 0, shard_count = 1;
+  std::ostream* out = nullptr;
+  bool live_progress = false;
+  // How a child re-invokes this program for one run: argv before "--only <id>" is appended.
+  std::vector<std::string> child_command;
+};
+
+struct GridOutcome {
+  std::vector<std::pair<const RunSpec*, RunResult>> results;
+  std::size_t count(RunStatus status) const;
+};
+
+// Loads every plugin the experiment names and finalizes each run against its schema.
+Experiment load_and_validate(const std::filesystem::path& file, const std::vector<std::string>& sets);
+
+GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& options);
+
+}  // namespace genlab

@@ -1,0 +1,39 @@
+// One scheduled evaluation of a model on a data split: the plugin's own metrics averaged over
+// the split, the shared metrics the harness computes for every plugin of a capability (active
+// units for encoders), and the image grids (reconstructions, samples from a fixed noise bank).
+// It draws only from streams derived from (seed, "eval/<step>") and (seed, "noise_bank"), so
+// evaluating never changes training.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "genlab/data.hpp"
+#include "genlab/image.hpp"
+#include "genlab/model.hpp"
+#include "genlab/store.hpp"
+
+namespace genlab {
+
+struct EvalSettings {
+  std::size_t batch_size = 500;
+  std::size_t samples = 64;  // images in the samples grid
+  std::uint64_t seed = 0;
+  std::int64_t step = 0;
+  std::string split_name = "test";
+};
+
+struct EvalOutput {
+  Metrics metrics;
+  std::map<std::string, AttrMap> attrs;                   // per metric: definition, split, n
+  std::vector<std::pair<std::string, ImageGrid>> images;  // "reconstructions", "samples"
+};
+
+EvalOutput evaluate_model(Model& model, const ModelDescription& description, const Dataset& split,
+                          const DataInfo& info, const EvalSettings& settings);
+
+// A batch of rows [begin, end) of a data set, in order.
+Batch batch_of(const Dataset& data, std::size_t begin, std::size_t end);
+
+}  // namespace genlab

@@ -1,0 +1,149 @@
+// Grid execution: in-process, or N child processes (posix_spawn of this program with
+// "--only <run id>"), each reporting through its run file. It never trains itself.
+#include "genlab/executor.hpp"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <map>
+#include <ostream>
+
+#include "genlab/error.hpp"
+#include "genlab/loader.hpp"
+#include "genlab/store.hpp"
+#include "run/provenance.hpp"
+
+extern char** environ;
+
+namespace genlab {
+
+std::size_t GridOutcome::count(RunStatus status) const {
+  std::size_t n = 0;
+  for (const auto& [spec, r] : results) n += r.status == status;
+  return n;
+}
+
+Experiment load_and_validate(const std::filesystem::path& file, const std::vector<std::string>& sets) {
+  std::map<std::string, Schema> schemas;
+  return load_experiment(file, sets, [&](const RunSpec& run) {
+    const std::string key = run.plugin + "|" + run.plugin_path.string();
+    auto it = schemas.find(key);
+    if (it == schemas.end()) {
+      it = schemas.emplace(key, load_plugin(run.plugin, run.plugin_path).info().description.schema).first;
+    }
+    return it->second;
+  });
+}
+
+namespace {
+
+std::vector<const RunSpec*> my_shard(const Experiment& e, const ExecutorOptions& o) {
+  std::vector<const RunSpec*> runs;
+  for (const auto& r : e.runs) {
+    if (r.index % o.shard_count == o.shard_index) runs.push_back(&r);
+  }
+  return runs;
+}
+
+// The outcome of a child's run, read back from its run file.
+RunResult result_from_file(const RunSpec& spec, int wait_status) {
+  RunResult r;
+  r.file = spec.output_file;
+  std::string status = "missing";
+  try {
+    const RunSummary s = read_run(spec.output_file);
+    status = s.attrs.count("status") ? attr_to_string(s.attrs.at("status")) : "?";
+    if (s.attrs.count("status_message")) r.message = attr_to_string(s.attrs.at("status_message"));
+    for (const auto& [k, v] : s.eval) {
+      if (!v.empty() && k != "step" && k != "epoch") r.final_eval[k] = v.back();
+    }
+  } catch (const Error& e) {
+    r.message = e.what();
+  }
+  if (status == "finished") r.status = RunStatus::Finished;
+  else if (status == "diverged") r.status = RunStatus::Diverged;
+  else if (status == "running" && WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) r.status = RunStatus::Interrupted;
+  else r.status = RunStatus::Failed;
+  if (WIFSIGNALED(wait_status)) {
+    r.message = "child process killed by signal " + std::to_string(WTERMSIG(wait_status));
+  } else if (r.status == RunStatus::Failed && r.message.empty()) {
+    r.message = "child process exited with code " + std::to_string(WEXITSTATUS(wait_status));
+  }
+  // A crash leaves "running" in the file: record the failure there too, so analyze shows it.
+  if (r.status == RunStatus::Failed && status == "running") {
+    try {
+      RunWriter w = RunWriter::open_existing(spec.output_file);
+      w.set_attrs({{"status", std::string("failed")}, {"status_message", r.message},
+                   {"updated_at", utc_now_iso8601()}});
+      w.commit();
+    } catch (const Error&) {
+    }
+  }
+  return r;
+}
+
+pid_t spawn_child(const std::vector<std::string>& command, const std::string& run_id) {
+  std::vector<std::string> args = command;
+  args.push_back("--only");
+  args.push_back(run_id);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
+    throw Error("cannot start child process " + args[0]);
+  }
+  return pid;
+}
+
+GridOutcome run_in_children(const std::vector<const RunSpec*>& runs, const ExecutorOptions& o) {
+  GridOutcome outcome;
+  std::map<pid_t, const RunSpec*> active;
+  std::size_t next = 0;
+  while (next < runs.size() || !active.empty()) {
+    while (next < runs.size() && active.size() < static_cast<std::size_t>(o.jobs)) {
+      const RunSpec* r = runs[next++];
+      active[spawn_child(o.child_command, r->run_id)] = r;
+    }
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) break;
+    const auto it = active.find(pid);
+    if (it == active.end()) continue;
+    outcome.results.emplace_back(it->second, result_from_file(*it->second, status));
+    active.erase(it);
+  }
+  return outcome;
+}
+
+}  // namespace
+
+GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& o) {
+  const auto runs = my_shard(experiment, o);
+  if (o.out) {
+    *o.out << "genlab: experiment '" << experiment.name << "': " << runs.size() << " of "
+           << experiment.runs.size() << " runs in this process"
+           << (o.jobs > 1 ? " (" + std::to_string(o.jobs) + " child processes)" : std::string()) << "\n";
+  }
+  if (o.jobs > 1 && !o.child_command.empty()) return run_in_children(runs, o);
+  GridOutcome outcome;
+  RunnerOptions ro{o.out, o.live_progress};
+  for (const RunSpec* r : runs) {
+    RunResult result;
+    try {
+      result = run_one(*r, ro);
+    } catch (const ConfigError&) {
+      throw;  // a config problem concerns every run: stop before wasting the grid
+    } catch (const Error& e) {
+      result.status = RunStatus::Failed;
+      result.message = e.what();
+      result.file = r->output_file;
+      if (o.out) *o.out << "[" << r->run_id << "] failed: " << e.what() << "\n";
+    }
+    outcome.results.emplace_back(r, std::move(result));
+  }
+  return outcome;
+}
+
+}  // namespace genlab

@@ -1,0 +1,32 @@
+// Build- and host-level provenance. Compile-time facts come from CMake definitions.
+#include "run/provenance.hpp"
+
+#include <unistd.h>
+
+#include <ctime>
+
+#include "genlab/blas.hpp"
+
+namespace genlab {
+
+std::string utc_now_iso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+AttrMap build_provenance() {
+  char host[256] = "unknown";
+  gethostname(host, sizeof host - 1);
+  return {{"genlab_version", std::string(GENLAB_VERSION)},
+          {"git_commit", std::string(GENLAB_GIT_COMMIT)},
+          {"compiler", std::string(GENLAB_CXX_COMPILER)},
+          {"blas", std::string(blas::config())},
+          {"blas_threads", static_cast<std::int64_t>(blas::num_threads())},
+          {"host", std::string(host)}};
+}
+
+}  // namespace genlab

@@ -1,0 +1,352 @@
+// run_one: one grid cell from plugin load to status "finished" (or diverged/failed/interrupted),
+// with exact resume from the run file's checkpoint. Data order, noise and evaluation streams are
+// all derived from the run's seed; nothing here reads a clock into the maths.
+#include "genlab/runner.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <ostream>
+
+#include "genlab/blas.hpp"
+#include "genlab/data.hpp"
+#include "genlab/error.hpp"
+#include "genlab/loader.hpp"
+#include "genlab/store.hpp"
+#include "run/checkpoint_io.hpp"
+#include "run/evaluator.hpp"
+#include "run/optimizer_set.hpp"
+#include "run/progress.hpp"
+#include "run/provenance.hpp"
+
+namespace fs = std::filesystem;
+
+namespace genlab {
+
+const char* run_status_str(RunStatus status) {
+  switch (status) {
+    case RunStatus::Finished: return "finished";
+    case RunStatus::AlreadyFinished: return "already finished";
+    case RunStatus::Diverged: return "diverged";
+    case RunStatus::Failed: return "failed";
+    case RunStatus::Interrupted: return "interrupted";
+  }
+  return "?";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class HarnessInitContext final : public InitContext {
+ public:
+  HarnessInitContext(const Params& params, const DataInfo& data, std::uint64_t seed, OptimizerSet& optimizers)
+      : params_(params), data_(data), init_rng_(seed, "init"), optimizers_(optimizers) {}
+  const Params& params() const override { return params_; }
+  const DataInfo& data() const override { return data_; }
+  Rng& init_rng() override { return init_rng_; }
+  Optimizer<float>& make_optimizer(const std::string& group,
+                                   std::vector<NamedParameter<float>> params) override {
+    return optimizers_.make(group, std::move(params));
+  }
+
+ private:
+  const Params& params_;
+  const DataInfo& data_;
+  Rng init_rng_;
+  OptimizerSet& optimizers_;
+};
+
+// Everything a checkpoint holds: parameters, buffers, optimizer state, the noise stream and the
+// plugin's extra state. The data cursor is the step itself (the order is derived from seed+epoch).
+Checkpoint make_checkpoint(Model& model, const OptimizerSet& optimizers, const Rng& noise) {
+  Checkpoint c;
+  for (const auto& p : model.parameters()) c["params/" + p.name] = to_checkpoint(p.variable.value());
+  for (const auto& [name, t] : model.buffers()) c["buffers/" + name] = to_checkpoint(*t);
+  optimizers.save(c);
+  put_tensors(c, "extra/", model.extra_state());
+  put_rng(c, "rng/noise", noise);
+  return c;
+}
+
+void restore_checkpoint(const Checkpoint& c, Model& model, OptimizerSet& optimizers, Rng& noise) {
+  for (auto& p : model.parameters()) from_checkpoint(c, "params/" + p.name, p.variable.mutable_value());
+  for (auto& [name, t] : model.buffers()) from_checkpoint(c, "buffers/" + name, *t);
+  optimizers.load(c);
+  model.load_extra_state(get_tensors(c, "extra/"));
+  get_rng(c, "rng/noise", noise);
+}
+
+bool all_finite(const Metrics& m, std::string* bad) {
+  for (const auto& [k, v] : m) {
+    if (!std::isfinite(v)) {
+      *bad = k + " = " + std::to_string(v);
+      return false;
+    }
+  }
+  return true;
+}
+
+// The first line where two config texts differ, for the "changed config" refusal.
+std::string first_difference(const std::string& a, const std::string& b) {
+  std::size_t line = 1, i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) {
+    if (a[i] == '\n') ++line;
+    ++i;
+  }
+  auto line_at = [](const std::string& s, std::size_t pos) {
+    const std::size_t start = s.rfind('\n', pos == 0 ? 0 : pos - 1);
+    const std::size_t from = (start == std::string::npos || pos == 0) ? 0 : start + 1;
+    return s.substr(from, s.find('\n', from) - from);
+  };
+  return "line " + std::to_string(line) + ": stored '" + line_at(a, i) + "', now '" + line_at(b, i) + "'";
+}
+
+struct Schedule {
+  std::int64_t steps_per_epoch, total, eval_every, checkpoint_every;
+  bool eval_due(std::int64_t done) const { return done % eval_every == 0 || done == total; }
+  bool checkpoint_due(std::int64_t done) const {
+    return (checkpoint_every > 0 && done % checkpoint_every == 0) || eval_due(done);
+  }
+};
+
+Schedule make_schedule(const RunSpec& spec, std::size_t n_train) {
+  const auto batch = static_cast<std::int64_t>(spec.train.batch_size);
+  Schedule s{};
+  s.steps_per_epoch = (static_cast<std::int64_t>(n_train) + batch - 1) / batch;
+  s.total = spec.train.epochs > 0 ? spec.train.epochs * s.steps_per_epoch : spec.train.steps;
+  s.eval_every = spec.eval.every_steps > 0 ? spec.eval.every_steps : spec.eval.every_epochs * s.steps_per_epoch;
+  s.checkpoint_every = spec.execution.checkpoint_every_steps > 0
+                           ? spec.execution.checkpoint_every_steps
+                           : spec.execution.checkpoint_every_epochs * s.steps_per_epoch;
+  if (s.eval_every <= 0) s.eval_every = s.total;
+  return s;
+}
+
+class Run {
+ public:
+  Run(const RunSpec& spec, const RunnerOptions& options) : spec_(spec), options_(options) {}
+  RunResult execute();
+
+ private:
+  void prepare();
+  RunResult train();
+  void evaluate(std::int64_t done);
+  void checkpoint(std::int64_t done);
+  RunResult finish(RunStatus status, const std::string& message);
+
+  const RunSpec& spec_;
+  const RunnerOptions& options_;
+  Clock::time_point start_ = Clock::now();
+  std::optional<Plugin> plugin_;
+  Params params_;
+  std::string config_;
+  DataSplits data_;
+  DataInfo info_;
+  Schedule schedule_{};
+  std::unique_ptr<OptimizerSet> optimizers_;
+  std::shared_ptr<Model> model_;
+  Rng noise_{0, "noise"};
+  std::optional<RunWriter> writer_;
+  std::unique_ptr<Progress> progress_;
+  std::int64_t start_step_ = 0;
+  Metrics last_eval_;
+};
+
+RunResult Run::execute() {
+  blas::set_num_threads(spec_.execution.threads);
+  plugin_ = load_plugin(spec_.plugin, spec_.plugin_path);
+  const ModelDescription& d = plugin_->info().description;
+  params_ = resolve_model_params(spec_, d.schema);
+  config_ = canonical_config(spec_, params_);
+
+  bool resume = false;
+  if (fs::exists(spec_.output_file)) {
+    const RunSummary s = read_run(spec_.output_file);
+    if (s.config_text != config_) {
+      throw ConfigError("run " + spec_.run_id + " (" + spec_.output_file.string() +
+                        ") was made with a different config (" + first_difference(s.config_text, config_) +
+                        "); delete the file or rename the experiment to start anew");
+    }
+    const std::string status = s.attrs.count("status") ? attr_to_string(s.attrs.at("status")) : "";
+    if (status == "finished" || status == "diverged") {
+      RunResult r;
+      r.status = status == "finished" ? RunStatus::AlreadyFinished : RunStatus::Diverged;
+      r.file = spec_.output_file;
+      r.message = s.attrs.count("status_message") ? attr_to_string(s.attrs.at("status_message")) : "";
+      for (const auto& [k, v] : s.eval) {
+        if (!v.empty() && k != "step" && k != "epoch") r.final_eval[k] = v.back();
+      }
+      return r;
+    }
+    resume = s.has_checkpoint;
+    if (!resume) fs::remove(spec_.output_file);  // nothing to resume from: start anew
+  }
+  prepare();
+  if (resume) {
+    writer_.emplace(RunWriter::open_existing(spec_.output_file));
+    std::int64_t step = 0;
+    const Checkpoint c = read_checkpoint(spec_.output_file, &step);
+    restore_checkpoint(c, *model_, *optimizers_, noise_);
+    writer_->truncate_after(step);
+    start_step_ = step;
+    writer_->set_attrs({{"status", std::string("running")}, {"resumed_at", utc_now_iso8601()}});
+    writer_->commit();
+    progress_->line("resuming from the checkpoint at step " + std::to_string(step));
+  } else {
+    AttrMap attrs = build_provenance();
+    attrs["run_id"] = spec_.run_id;
+    attrs["experiment"] = spec_.experiment;
+    attrs["plugin"] = d.name;
+    attrs["plugin_version"] = d.version;
+    attrs["plugin_file"] = plugin_->info().file.string();
+    attrs["plugin_sha256"] = plugin_->info().sha256;
+    attrs["seed"] = static_cast<std::int64_t>(spec_.seed);
+    attrs["status"] = std::string("running");
+    attrs["started_at"] = utc_now_iso8601();
+    attrs["steps_per_epoch"] = schedule_.steps_per_epoch;
+    attrs["total_steps"] = schedule_.total;
+    std::map<std::string, std::string> grid(spec_.grid.begin(), spec_.grid.end());
+    writer_.emplace(RunWriter::create(spec_.output_file, attrs, config_, grid));
+  }
+  try {
+    return train();
+  } catch (const std::exception& e) {
+    return finish(RunStatus::Failed, e.what());
+  }
+}
+
+void Run::prepare() {
+  const ModelDescription& d = plugin_->info().description;
+  DataOptions data_options;
+  data_options.name = spec_.data_name;
+  data_options.path = spec_.data_path;
+  data_options.limit = spec_.data_limit;
+  data_options.validation = spec_.data_validation;
+  data_ = load_data(data_options, spec_.seed);
+  info_ = {data_.train.name, data_.train.sample_shape, data_.train.x.shape()[1],
+           data_.train.num_classes, data_.train.x.shape()[0]};
+  schedule_ = make_schedule(spec_, info_.train_size);
+  optimizers_ = std::make_unique<OptimizerSet>(spec_, schedule_.total);
+  model_ = plugin_->create();
+  HarnessInitContext ctx(params_, info_, spec_.seed, *optimizers_);
+  call_plugin(d.name, [&] { model_->init(ctx); });
+  noise_ = Rng(spec_.seed, "noise");
+  progress_ = std::make_unique<Progress>(options_.out, options_.live_progress, spec_.run_id,
+                                         schedule_.total, spec_.execution.log_every_steps);
+}
+
+RunResult Run::train() {
+  const ModelDescription& d = plugin_->info().description;
+  const std::size_t n = info_.train_size, batch = spec_.train.batch_size;
+  std::vector<std::size_t> order;
+  std::int64_t order_epoch = -1;
+  for (std::int64_t step = start_step_; step < schedule_.total; ++step) {
+    if (spec_.execution.time_budget_s > 0 &&
+        std::chrono::duration<double>(Clock::now() - start_).count() > spec_.execution.time_budget_s) {
+      checkpoint(step);
+      return finish(RunStatus::Interrupted, "time budget of " + std::to_string(spec_.execution.time_budget_s) +
+                                                " s reached at step " + std::to_string(step) + "; run again to resume");
+    }
+    const std::int64_t epoch = step / schedule_.steps_per_epoch;
+    const std::size_t pos = static_cast<std::size_t>(step % schedule_.steps_per_epoch) * batch;
+    if (epoch != order_epoch) {
+      order = epoch_order(n, spec_.seed, epoch);
+      order_epoch = epoch;
+    }
+    const std::size_t count = std::min(batch, n - pos);
+    Batch b;
+    b.x = gather_rows(data_.train.x, order.data() + pos, count);
+    if (!data_.train.y.empty()) {
+      for (std::size_t i = 0; i < count; ++i) b.y.push_back(data_.train.y[order[pos + i]]);
+    }
+    optimizers_->apply_schedule(step);
+    StepContext ctx{noise_, step, static_cast<double>(step) / static_cast<double>(schedule_.steps_per_epoch)};
+    const auto t0 = Clock::now();
+    const Metrics m = call_plugin(d.name, [&] { return model_->train_step(b, ctx); });
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double samples_per_s = static_cast<double>(count) / std::max(seconds, 1e-9);
+    const std::int64_t done = step + 1;
+    const double epoch_done = static_cast<double>(done) / static_cast<double>(schedule_.steps_per_epoch);
+    writer_->append_train(done, epoch_done, samples_per_s, m);
+    std::string bad;
+    if (!all_finite(m, &bad)) {
+      return finish(RunStatus::Diverged, "training diverged at step " + std::to_string(done) + ": " + bad);
+    }
+    progress_->update(step, epoch_done, m, samples_per_s);
+    if (schedule_.eval_due(done)) {
+      evaluate(done);
+      if (!all_finite(last_eval_, &bad)) {
+        return finish(RunStatus::Diverged, "evaluation at step " + std::to_string(done) + " is not finite: " + bad);
+      }
+    }
+    if (schedule_.checkpoint_due(done)) checkpoint(done);
+  }
+  return finish(RunStatus::Finished, "");
+}
+
+void Run::evaluate(std::int64_t done) {
+  const ModelDescription& d = plugin_->info().description;
+  const bool has_validation = data_.validation.x.size() > 0;
+  EvalSettings s;
+  s.batch_size = spec_.eval.batch_size;
+  s.samples = spec_.eval.samples;
+  s.seed = spec_.seed;
+  s.step = done;
+  const EvalOutput out = evaluate_model(*model_, d, data_.test, info_, s);
+  const double epoch = static_cast<double>(done) / static_cast<double>(schedule_.steps_per_epoch);
+  writer_->append_eval(done, epoch, out.metrics, out.attrs);
+  if (has_validation) {
+    s.split_name = "validation";
+    s.samples = 0;
+    EvalOutput val = evaluate_model(*model_, d, data_.validation, info_, s);
+    Metrics renamed;
+    std::map<std::string, AttrMap> attrs;
+    for (const auto& [k, v] : val.metrics) renamed["val_" + k] = v;
+    for (const auto& [k, a] : val.attrs) attrs["val_" + k] = a;
+    writer_->append_eval(done, epoch, renamed, attrs);
+  }
+  for (const auto& [name, grid] : out.images) {
+    writer_->append_image(name, done, grid.shape(), grid.pixels);
+    fs::path png = spec_.output_file;
+    png.replace_filename(spec_.run_id + "_" + name + ".png");
+    write_png(png, grid);
+  }
+  last_eval_ = out.metrics;
+  char head[64];
+  std::snprintf(head, sizeof head, "eval epoch %.2f step %lld: ", epoch, static_cast<long long>(done));
+  progress_->line(head + format_metrics(out.metrics));
+}
+
+void Run::checkpoint(std::int64_t done) {
+  writer_->set_checkpoint(done, make_checkpoint(*model_, *optimizers_, noise_));
+  writer_->set_attrs({{"updated_at", utc_now_iso8601()}});
+  writer_->commit();
+}
+
+RunResult Run::finish(RunStatus status, const std::string& message) {
+  RunResult r;
+  r.status = status;
+  r.message = message;
+  r.file = spec_.output_file;
+  r.final_eval = last_eval_;
+  r.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+  AttrMap attrs{{"updated_at", utc_now_iso8601()}, {"status_message", message}};
+  if (status != RunStatus::Interrupted) {
+    attrs["status"] = std::string(run_status_str(status));
+    attrs["finished_at"] = utc_now_iso8601();
+  }
+  writer_->set_attrs(attrs);
+  writer_->commit();
+  progress_->line(std::string(run_status_str(status)) + (message.empty() ? "" : ": " + message) +
+                  " (" + format_duration(r.seconds) + ")");
+  return r;
+}
+
+}  // namespace
+
+RunResult run_one(const RunSpec& spec, const RunnerOptions& options) {
+  Run run(spec, options);
+  return run.execute();
+}
+
+}  // namespace genlab
