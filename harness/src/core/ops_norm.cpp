@@ -88,14 +88,16 @@ Variable<T> batch_norm(const Variable<T>& x, const Variable<T>& gamma, const Var
   Tensor<T> y = Tensor<T>::from_shape(x.shape());
   const T* g = gamma.defined() ? gamma.value().data() : nullptr;
   const T* bt = beta.defined() ? beta.value().data() : nullptr;
+  T* hv = xhat.data();
+  T* yv = y.data();
   for (std::size_t b = 0; b < batch; ++b) {
     for (std::size_t c = 0; c < channels; ++c) {
       const std::size_t off = (b * channels + c) * s;
+      const T m = mean[c], is = invstd[c];
       const T scale = g ? g[c] : T(1), shift = bt ? bt[c] : T(0);
-      for (std::size_t i = 0; i < s; ++i) {
-        const T h = (xv[off + i] - mean[c]) * invstd[c];
-        xhat.data()[off + i] = h;
-        y.data()[off + i] = scale * h + shift;
+      for (std::size_t i = off; i < off + s; ++i) {
+        hv[i] = (xv[i] - m) * is;
+        yv[i] = scale * hv[i] + shift;
       }
     }
   }
