@@ -146,7 +146,7 @@ TEST_CASE("dropout: identity in evaluation or with p = 0, and draws nothing then
   CHECK(rng.state() == before);
 }
 
-TEST_CASE("dropout: p outside [0, 1) is a ConfigError naming the op") {
+TEST_CASE("dropout: p outside 0 <= p < 1 is a ConfigError naming the op") {
   const VarD x(zeros<double>({2}));
   Rng rng(3, "dropout");
   CHECK_THROWS_WITH_AS(dropout(x, 1.0, true, rng), doctest::Contains("dropout"), ConfigError);
