@@ -51,10 +51,14 @@ TEST_CASE("losses: gradients for every operand under None, Sum and Mean") {
     const TensorD a = normal(shape, 7);
     TensorD b = a;
     const TensorD offset = uniform(shape, 8, 0.2, 1.0);
-    for (std::size_t i = 0; i < b.size(); ++i) b.data()[i] += (i % 2 ? 1.0 : -1.0) * offset.data()[i];
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      b.data()[i] += (i % 2 ? 1.0 : -1.0) * offset.data()[i];
+    }
     check_binary(&l1<double>, a, b);
   }
-  SUBCASE("gaussian_kl") { check_binary(&gaussian_kl<double>, normal(shape, 9), normal(shape, 10)); }
+  SUBCASE("gaussian_kl") {
+    check_binary(&gaussian_kl<double>, normal(shape, 9), normal(shape, 10));
+  }
   SUBCASE("bernoulli_log_density") {
     check_binary(&bernoulli_log_density<double>, uniform(shape, 11, 0.0, 1.0), normal(shape, 12));
   }
@@ -65,7 +69,8 @@ TEST_CASE("losses: gradients for every operand under None, Sum and Mean") {
         return gaussian_log_density(in[0], in[1], in[2], r);
       };
       // tolerance 1e-6: smooth terms, O(1) values
-      GENLAB_CHECK_GRAD(gradcheck(f, {normal(shape, 13), normal(shape, 14), normal(shape, 15)}), 1e-6);
+      const std::vector<TensorD> xs{normal(shape, 13), normal(shape, 14), normal(shape, 15)};
+      GENLAB_CHECK_GRAD(gradcheck(f, xs), 1e-6);
     }
   }
 }
@@ -99,7 +104,9 @@ TEST_CASE("losses: values match the closed forms and reductions give the right s
   // bernoulli_log_density(x, logits) = -bce_with_logits(logits, x) elementwise
   const VarD lp = bernoulli_log_density(vb, va, Reduction::None);
   const VarD ce = bce_with_logits(va, vb, Reduction::None);
-  for (std::size_t i = 0; i < 4; ++i) CHECK(lp.value().data()[i] == doctest::Approx(-ce.value().data()[i]));
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(lp.value().data()[i] == doctest::Approx(-ce.value().data()[i]));
+  }
 }
 
 TEST_CASE("bce_with_logits: finite values and gradients at logits of +-1000 (float)") {

@@ -6,6 +6,7 @@
 
 #include "core/gemm_into.hpp"
 #include "core/instantiate.hpp"
+#include "core/partial_sums.hpp"
 #include "genlab/error.hpp"
 #include "genlab/ops.hpp"
 
@@ -146,9 +147,8 @@ void accumulate_channel_sums(const T* dy, std::size_t batch, std::size_t channel
   for (std::size_t b = 0; b < batch; ++b) {
     for (std::size_t c = 0; c < channels; ++c) {
       const T* v = dy + (b * channels + c) * s;
-      T acc = T(0);
-      for (std::size_t i = 0; i < s; ++i) acc += v[i];
-      db[c] += acc;
+      const auto at = [v](std::size_t i) { return static_cast<double>(v[i]); };
+      db[c] += static_cast<T>(detail::sum4(s, at));
     }
   }
 }
@@ -198,9 +198,9 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& w, const Variable<T>
   }
   const std::size_t k = w.dim(2), p = geometry.padding, s = geometry.stride;
   if (x.dim(2) + 2 * p < k || x.dim(3) + 2 * p < k) {
-    throw ShapeError("conv2d: kernel " + std::to_string(k) + " is larger than the padded input: x " +
-                     shape_str(x.shape()) + " with padding " + std::to_string(p) + ", w " +
-                     shape_str(w.shape()));
+    throw ShapeError("conv2d: kernel " + std::to_string(k) +
+                     " is larger than the padded input: x " + shape_str(x.shape()) +
+                     " with padding " + std::to_string(p) + ", w " + shape_str(w.shape()));
   }
   const ColGeometry g{x.dim(0), x.dim(1), x.dim(2), x.dim(3), k, s, p,
                       (x.dim(2) + 2 * p - k) / s + 1, (x.dim(3) + 2 * p - k) / s + 1};
@@ -223,7 +223,9 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& w, const Variable<T>
   return make_op<T>("conv2d", std::move(y), parents,
                     [x, w, b, g, cout, rows, n, grid, cols = std::move(cols)](const Node<T>& out) {
     const T* dy = out.grad.data();  // (B, Cout, Ho, Wo)
-    if (b.defined() && b.requires_grad()) accumulate_channel_sums(dy, g.batch, cout, grid, *b.node());
+    if (b.defined() && b.requires_grad()) {
+      accumulate_channel_sums(dy, g.batch, cout, grid, *b.node());
+    }
     if (!w.requires_grad() && !x.requires_grad()) return;
     Tensor<T> dyc = Tensor<T>::from_shape({cout, n});  // (Cout, B*Ho*Wo)
     to_channel_major(dy, g.batch, cout, grid, dyc.data());
