@@ -110,6 +110,7 @@ TEST_CASE("conv_transpose2d: output size and bias follow PyTorch's formula") {
   const VarD y = conv_transpose2d(VarD(x), VarD(w), VarD(Tensor<double>{1.0, 2.0, 3.0}), {2, 1, 0});
   CHECK(y.shape() == Shape{1, 3, 14, 14});
   const VarD y0 = conv_transpose2d(VarD(x), VarD(w), VarD(), {2, 1, 0});
+  // doctest::Approx: default relative tolerance 1.2e-5, ample for one double addition
   CHECK(y.value()(0, 2, 5, 6) == doctest::Approx(y0.value()(0, 2, 5, 6) + 3.0));
   CHECK(conv_transpose2d(VarD(x), VarD(w), VarD(), {2, 1, 1}).shape() == Shape{1, 3, 15, 15});
 }
@@ -124,7 +125,7 @@ TEST_CASE("conv2d: gradients for x, w and b match finite differences") {
     const auto f = [g](const std::vector<VarD>& in) { return conv2d(in[0], in[1], in[2], g); };
     GENLAB_CHECK_GRAD(gradcheck(f, {x, w, b}), 1e-6);  // tolerance 1e-6: linear in each input
   }
-  // input data that requires no gradient (skips dcols and col2im), and no bias
+  // input data that requires no gradient (skips dcols and col2im), and no bias; tolerance 1e-6
   const TensorD x = random_tensor({2, 2, 6, 6}, 15), w = random_tensor({3, 2, 4, 4}, 16);
   const auto nb = [](const std::vector<VarD>& in) {
     return conv2d(in[0], in[1], VarD(), {2, 1, 0});
