@@ -290,3 +290,23 @@ TEST_CASE("grid: an axis that does not change the config gives duplicate runs, a
   CHECK_THROWS_WITH_AS(load_experiment(file), doctest::Contains("have the same configuration"),
                        ConfigError);
 }
+
+TEST_CASE("grid: plugin values from the grid are located at the grid when the plugin checks them") {
+  TempDir dir;
+  const auto file = dir.write("exp.toml", std::string(kHeader) + R"(
+[grid.product]
+"model.betta" = [1.0, 2.0]
+"model.beta" = [0.5, -1.0]
+)");
+  const Experiment e = load_experiment(file);
+  const Schema schema = {float_param("beta", 1.0, "KL weight").greater_than(0)};
+  CHECK_THROWS_WITH_AS(resolve_model_params(e.runs[0], schema),
+                       doctest::Contains("exp.toml:7:1: unknown key 'model.betta'; did you mean "
+                                         "'model.beta'?"),
+                       ConfigError);
+  RunSpec run = e.runs[1];
+  run.model_params.erase("betta");
+  CHECK_THROWS_WITH_AS(resolve_model_params(run, schema),
+                       doctest::Contains("exp.toml:8:22: model.beta must be > 0 (got -1.0)"),
+                       ConfigError);
+}

@@ -3,6 +3,9 @@
 // (test_spec_errors.cpp); grid expansion is in test_grid.cpp.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "genlab/error.hpp"
 #include "genlab/spec.hpp"
 #include "spec_files.hpp"
@@ -401,5 +404,22 @@ TEST_CASE("spec: the harness sections are published as schemas") {
                                           "train.schedule", "eval", "run"});
   for (const SectionSchema& s : sections) {
     for (const ParamSpec& p : s.schema) CHECK_MESSAGE(!p.doc.empty(), (s.section + "." + p.name));
+  }
+}
+
+TEST_CASE("spec: docs/EXPERIMENTS.md documents every harness key") {
+  std::ifstream in(std::string(GENLAB_SOURCE_DIR) + "/docs/EXPERIMENTS.md");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  for (const SectionSchema& s : harness_sections()) {
+    const auto section = doc.find("### [" + s.section + "]");
+    CHECK_MESSAGE(section != std::string::npos, s.section);
+    const auto next = doc.find("###", section + 1);
+    const std::string body = doc.substr(section, next - section);
+    for (const ParamSpec& p : s.schema) {
+      CHECK_MESSAGE(body.find("| `" + p.name + "` |") != std::string::npos, (s.section + "." + p.name));
+    }
   }
 }

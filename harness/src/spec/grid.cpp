@@ -118,7 +118,7 @@ void set_path(Node& doc, const GridAxis& axis, const Node& value) {
     table = next;
   }
   Node placed = value;
-  placed.key_at = value.at;
+  placed.key_at = axis.at;  // "unknown key" errors point at the axis, type errors at the value
   table->put(axis.path.back(), std::move(placed));
 }
 }  // namespace

@@ -87,11 +87,11 @@ Schema eval_schema() {
 Schema run_schema() {
   return {
       int_param("threads", 1, "BLAS threads for this run").at_least(1),
-      int_param("checkpoint_every_epochs", 1, "checkpoint every N epochs (0 with the steps "
-                                              "variant also 0 = only at evaluations)")
+      int_param("checkpoint_every_epochs", 1,
+                "checkpoint every N epochs (both checkpoint_every_* = 0: only at evaluations)")
           .at_least(0),
       int_param("checkpoint_every_steps", 0, "checkpoint every N steps").at_least(0),
-      float_param("time_budget_s", 0.0, "stop (resumably) after this many seconds; 0 = none")
+      float_param("time_budget_s", 0.0, "stop the run after this many seconds; 0 = none")
           .at_least(0),
       int_param("log_every_steps", 50, "record training metrics every N steps").at_least(1),
   };
