@@ -15,10 +15,17 @@ std::string chain_text(const std::vector<std::string>& names, const std::string&
   return out + last;
 }
 
+// The path cycle detection compares (never throws: a path it cannot resolve stays as written).
+std::filesystem::path identity_of(const std::filesystem::path& file) {
+  std::error_code ec;
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(file, ec);
+  return ec ? file.lexically_normal() : canonical;
+}
+
 Node load_chain(const std::filesystem::path& file, const std::string& display,
                 std::vector<std::filesystem::path>& seen, std::vector<std::string>& names) {
   Node doc = parse_toml_file(file.string(), display);
-  seen.push_back(std::filesystem::weakly_canonical(file));
+  seen.push_back(identity_of(file));
   names.push_back(display);
   const Node* extends = doc.find("extends");
   if (!extends) return doc;
@@ -28,13 +35,14 @@ Node load_chain(const std::filesystem::path& file, const std::string& display,
   }
   const std::filesystem::path base = file.parent_path() / extends->text;
   const std::string base_display = base.lexically_normal().string();
-  const std::filesystem::path canonical = std::filesystem::weakly_canonical(base);
+  const std::filesystem::path canonical = identity_of(base);
   for (const auto& s : seen) {
     if (s == canonical) {
       throw ConfigError(extends->at.prefix() + "extends cycle: " + chain_text(names, base_display));
     }
   }
-  if (!std::filesystem::is_regular_file(base)) {
+  std::error_code ec;
+  if (!std::filesystem::exists(base, ec)) {
     throw ConfigError(extends->at.prefix() + "extends: cannot find " + quote_string(base_display));
   }
   doc.erase("extends");

@@ -4,6 +4,7 @@
 #include "spec/tree.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -132,6 +133,10 @@ Node parse_toml(const std::string& text, const std::string& display) {
 }
 
 Node parse_toml_file(const std::string& path, const std::string& display) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw ConfigError(display + ": is a folder, not an experiment file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(display + ": cannot open experiment file");
   std::ostringstream text;
