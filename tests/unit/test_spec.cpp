@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "genlab/error.hpp"
+#include "genlab/hash.hpp"
 #include "genlab/spec.hpp"
 #include "spec_files.hpp"
 

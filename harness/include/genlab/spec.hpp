@@ -63,6 +63,7 @@ struct ExecutionSpec {
   std::int64_t checkpoint_every_epochs = 1, checkpoint_every_steps = 0;  // both 0: at evaluations
   double time_budget_s = 0.0;  // 0 = none
   std::int64_t log_every_steps = 50;
+  std::int64_t stop_after_steps = 0;  // > 0: checkpoint and stop once this many steps are done
 };
 
 // A plugin hyper-parameter as written, with where it was written.
@@ -143,8 +144,6 @@ std::string canonical_config(const RunSpec& run);
 std::string canonical_config(const RunSpec& run, const Params& params);
 // First 12 hex chars of SHA-256(config_text).
 std::string run_id_of(const std::string& config_text);
-// SHA-256 as 64 lowercase hex chars.
-std::string sha256_hex(std::string_view bytes);
 
 // The candidate closest to `key` by edit distance (transpositions count 1), or "" if none is
 // close enough to be a plausible typo.

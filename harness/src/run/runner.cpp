@@ -241,6 +241,11 @@ RunResult Run::train() {
   std::vector<std::size_t> order;
   std::int64_t order_epoch = -1;
   for (std::int64_t step = start_step_; step < schedule_.total; ++step) {
+    if (spec_.execution.stop_after_steps > 0 && step >= spec_.execution.stop_after_steps) {
+      checkpoint(step);
+      return finish(RunStatus::Interrupted, "stopped after " + std::to_string(step) +
+                                                " steps (run.stop_after_steps); run again to resume");
+    }
     if (spec_.execution.time_budget_s > 0 &&
         std::chrono::duration<double>(Clock::now() - start_).count() > spec_.execution.time_budget_s) {
       checkpoint(step);

@@ -4,6 +4,7 @@
 // folder, data and plugin paths) and [reference] are left out so changing them keeps the id.
 #include <map>
 
+#include "genlab/hash.hpp"
 #include "genlab/spec.hpp"
 #include "spec/tree.hpp"
 

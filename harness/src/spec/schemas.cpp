@@ -93,7 +93,12 @@ Schema run_schema() {
       int_param("checkpoint_every_steps", 0, "checkpoint every N steps").at_least(0),
       float_param("time_budget_s", 0.0, "stop the run after this many seconds; 0 = none")
           .at_least(0),
-      int_param("log_every_steps", 50, "record training metrics every N steps").at_least(1),
+      int_param("log_every_steps", 50,
+                "print a progress line every N steps (metrics are recorded at every step)")
+          .at_least(1),
+      int_param("stop_after_steps", 0,
+                "checkpoint and stop (resumable) once this many steps are done; 0 = never")
+          .at_least(0),
   };
 }
 }  // namespace

@@ -255,6 +255,7 @@ void read_run(const Node& doc, const Location& file_at, RunSpec& run, Errors& er
   e.checkpoint_every_steps = s.values.get_int("checkpoint_every_steps");
   e.time_budget_s = s.values.get_float("time_budget_s");
   e.log_every_steps = s.values.get_int("log_every_steps");
+  e.stop_after_steps = s.values.get_int("stop_after_steps");
 }
 
 void read_reference(const Node& doc, RunSpec& run, Errors& errors) {
