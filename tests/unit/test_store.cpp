@@ -27,6 +27,13 @@ using namespace genlab;
 namespace fs = std::filesystem;
 
 namespace {
+// Timing checks only mean something in an optimised build without sanitizers.
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
+constexpr bool check_timing = true;
+#else
+constexpr bool check_timing = false;
+#endif
+
 // A fresh folder under the system temp folder, removed with its contents at scope exit.
 struct TempDir {
   fs::path path;
@@ -126,6 +133,16 @@ TEST_CASE("store: attrs, config, grid and series round trip across several commi
   CHECK(std::get<std::int64_t>(s.eval_attrs.at("elbo").at("n")) == 1000);
   CHECK(std::get<std::int64_t>(s.eval_attrs.at("iwae").at("k")) == 50);
   CHECK_FALSE(s.has_checkpoint);
+  // A metric absent from a whole commit reads back NaN for those rows (the series stay aligned).
+  writer.append_eval(6, 0.06, {{"elbo", -70.0}});
+  writer.commit();
+  const RunSummary t = read_run(file);
+  CHECK(t.eval.at("elbo") == std::vector<double>{-90.0, -80.0, -70.0});
+  REQUIRE(t.eval.at("iwae").size() == 3);
+  CHECK(t.eval.at("iwae")[1] == -79.0);
+  CHECK(std::isnan(t.eval.at("iwae")[2]));
+  CHECK(t.train.at("kl").size() == 4);
+  CHECK(std::get<std::string>(t.attrs.at("status")) == "finished");
   CHECK(fs::exists(file));
   CHECK_FALSE(fs::exists(fs::path(file.string() + ".tmp")));
 }
@@ -163,6 +180,8 @@ TEST_CASE("store: images append per evaluation and read back by index") {
   CHECK(read_run(file).image_steps.at("samples").size() == 2);  // the failed commit published nothing
   CHECK_THROWS_AS(writer.append_image("bad", 1, {4, 6}, std::vector<std::uint8_t>(5)), StoreError);
   CHECK_THROWS_AS(writer.append_image("x_step", 1, {4, 6}, a), StoreError);
+  CHECK_THROWS_AS(writer.append_image("flat", 1, {24}, a), StoreError);
+  CHECK_THROWS_AS(writer.append_image("empty", 1, {0, 6}, {}), StoreError);
 }
 
 TEST_CASE("store: checkpoints of every dtype round trip bit for bit and are overwritten in place") {
@@ -323,8 +342,9 @@ TEST_CASE("store: kill -9 at any moment leaves a readable file with a consistent
   const fs::path file = dir.path / "run.h5";
   { new_run(file); }
   // The child commits in a loop: rows up to step s and a checkpoint of step s whose values are s.
-  const int delays_us[] = {3000, 17000, 41000, 64000, 99000};
+  const int delays_us[] = {3000, 9000, 17000, 26000, 41000, 52000, 64000, 99000};
   std::int64_t last_seen = 0;
+  int mid_commit = 0;  // kills that left a .tmp behind, i.e. landed inside a commit
   for (const int delay : delays_us) {
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
@@ -350,6 +370,7 @@ TEST_CASE("store: kill -9 at any moment leaves a readable file with a consistent
     int status = 0;
     ::waitpid(child, &status, 0);
     CHECK(WIFSIGNALED(status));  // it was still committing, not dead of an exception
+    mid_commit += fs::exists(dir.path / "run.h5.tmp") ? 1 : 0;
     std::int64_t step = -1;
     const RunSummary s = read_run(file);
     if (!s.has_checkpoint) continue;  // killed before its first commit
@@ -363,6 +384,7 @@ TEST_CASE("store: kill -9 at any moment leaves a readable file with a consistent
     last_seen = step;
   }
   CHECK(last_seen > 0);
+  MESSAGE(mid_commit << " of 8 kills landed inside a commit; last checkpoint step " << last_seen);
 }
 
 TEST_CASE("store: many small appends are cheap and a few-MB checkpoint commits quickly") {
@@ -394,8 +416,10 @@ TEST_CASE("store: many small appends are cheap and a few-MB checkpoint commits q
   }
   MESSAGE("100k appends: " << append_s << " s; commit of a " << fs::file_size(file) / 1024 << " KiB file: " << best_ms
                            << " ms");
-  CHECK(append_s < 1.0);
-  CHECK(best_ms < 100.0);  // typically ~10 ms; generous for a loaded machine
+  if (check_timing) {
+    CHECK(append_s < 1.0);
+    CHECK(best_ms < 100.0);  // typically ~30 ms; generous for a loaded machine
+  }
 }
 
 TEST_CASE("store: h5py reads every dataset of a run file") {

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -155,9 +156,9 @@ void RunWriter::append_image(const std::string& name, std::int64_t step, const s
   if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
     throw StoreError(path_.string() + ": image name '" + name + "' must not end in '" + suffix + "'");
   }
-  if (shape.size() != 2 && shape.size() != 3) {
+  if ((shape.size() != 2 && shape.size() != 3) || std::count(shape.begin(), shape.end(), std::size_t{0}) > 0) {
     throw StoreError(path_.string() + ": image '" + name + "' has shape " + checkpoint_shape_str(shape) +
-                     " (expected (H, W) or (H, W, C))");
+                     " (expected (H, W) or (H, W, C), none zero)");
   }
   if (pixels.size() != store_detail::element_count(shape)) {
     throw StoreError(path_.string() + ": image '" + name + "' of shape " + checkpoint_shape_str(shape) + " needs " +
