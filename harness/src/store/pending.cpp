@@ -1,4 +1,5 @@
-// In-memory rows and names checks of the RunWriter's pending state. It does not touch HDF5.
+// In-memory rows of the RunWriter's pending state and the checks on names and value counts.
+// It does not touch HDF5: everything here is validated before a commit opens any file.
 #include "store/pending.hpp"
 
 #include <limits>
