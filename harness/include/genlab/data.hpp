@@ -1,0 +1,84 @@
+// Data sets for genlab runs: Fashion-MNIST (Debian's dataset-fashion-mnist, gzip IDX files) and
+// the synthetic 2-D Gaussian mixtures ring8 / grid25, split into train / validation / test, plus
+// the seeded data order (epoch_order, BatchCursor) and batch gathering the runner uses.
+// It does not augment, normalise beyond [0, 1] pixels, or build CycleGAN's two-domain sets.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "genlab/tensor.hpp"
+
+namespace genlab {
+
+struct Dataset {
+  std::string name;               // "fashion-mnist", "ring8", "grid25"
+  Tensor<float> x;                // (N, D) row-major; images flattened, pixel values in [0, 1]
+  std::vector<std::int32_t> y;    // (N,) class label, or mixture component for synthetic sets
+  Shape sample_shape;             // shape of one sample: {1, 28, 28} or {2}; D = product
+  std::size_t num_classes = 0;    // 10, 8 or 25
+
+  std::size_t size() const { return y.size(); }
+  std::size_t dim() const { return shape_size(sample_shape); }
+};
+
+struct DataSplits {
+  Dataset train, validation, test;
+};
+
+struct DataOptions {
+  std::string name;  // one of dataset_names()
+  std::filesystem::path path = "/usr/share/datasets/fashion-mnist";  // folder of the IDX files
+  std::size_t limit = 0;       // > 0: keep only the first `limit` train and the first `limit` test samples
+  std::size_t validation = 0;  // the last `validation` train samples (after limit) become the validation set
+};
+
+// The data set names load_data() knows ("fashion-mnist", "ring8", "grid25").
+const std::vector<std::string>& dataset_names();
+
+// Loads (Fashion-MNIST: reads and caches in-process; synthetic: generates from
+// Rng(seed, "data/synthetic")) and splits. Throws DataError naming the file/option and the problem;
+// a missing Fashion-MNIST folder or file says how to install it.
+DataSplits load_data(const DataOptions& options, std::uint64_t seed);
+
+// The order of samples in epoch `epoch`: a permutation of 0..n-1 drawn from stream (seed, "data")
+// and the epoch alone, so resuming needs no state but the epoch and the position within it.
+std::vector<std::size_t> epoch_order(std::size_t n, std::uint64_t seed, std::int64_t epoch);
+
+// Rows idx[0..count) of x: (N, ...) -> (count, ...). Throws ShapeError on an index >= N.
+Tensor<float> gather_rows(const Tensor<float>& x, const std::size_t* idx, std::size_t count);
+std::vector<std::int32_t> gather_labels(const std::vector<std::int32_t>& y, const std::size_t* idx, std::size_t count);
+
+// Walks a data set epoch after epoch in batches of epoch_order(); its whole state is
+// (epoch, position), two int64s for a checkpoint's "cursor" tensor.
+class BatchCursor {
+ public:
+  // drop_last: an epoch's final short batch is skipped (the next epoch starts instead).
+  // Throws DataError if batch_size is 0, or larger than n while drop_last is set.
+  BatchCursor(std::size_t n, std::size_t batch_size, std::uint64_t seed, bool drop_last = true);
+
+  // Sample indices of the next batch; moves on to the next epoch when this one is used up.
+  const std::vector<std::size_t>& next();
+
+  std::int64_t epoch() const { return epoch_; }
+  std::size_t position() const { return position_; }  // samples of this epoch already handed out
+  double epoch_progress() const;                       // epoch + position / n, for logging
+
+  std::array<std::int64_t, 2> state() const { return {epoch_, static_cast<std::int64_t>(position_)}; }
+  void set_state(const std::array<std::int64_t, 2>& state);  // throws DataError when out of range
+
+ private:
+  void start_epoch(std::int64_t epoch);
+  std::size_t n_, batch_size_;
+  std::uint64_t seed_;
+  bool drop_last_;
+  std::int64_t epoch_ = 0;
+  std::size_t position_ = 0;
+  std::vector<std::size_t> order_;  // epoch_order(n_, seed_, epoch_)
+  std::vector<std::size_t> batch_;
+};
+
+}  // namespace genlab

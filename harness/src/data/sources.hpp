@@ -1,0 +1,22 @@
+// The data sources behind load_data(): each returns its full train and test sets (capped at
+// `limit` samples each when limit > 0). Splitting off validation happens in load_data.cpp.
+// It does not shuffle: sample order is the file's or the generator's.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <utility>
+
+#include "genlab/data.hpp"
+
+namespace genlab::data_detail {
+
+// Fashion-MNIST from the gzip IDX files of Debian's dataset-fashion-mnist in `folder`.
+std::pair<Dataset, Dataset> load_fashion_mnist(const std::filesystem::path& folder, std::size_t limit);
+
+// Synthetic 2-D Gaussian mixtures from Rng(seed, "data/synthetic"): "ring8" or "grid25".
+std::pair<Dataset, Dataset> make_mixture(const std::string& name, std::uint64_t seed, std::size_t limit);
+
+// The first min(limit, n) of n (all when limit is 0).
+inline std::size_t capped(std::size_t n, std::size_t limit) { return limit > 0 && limit < n ? limit : n; }
+
+}  // namespace genlab::data_detail

@@ -1,0 +1,50 @@
+// The run-file layout (/config, /grid, /train, /eval, /images, /checkpoint) on an open HDF5 file:
+// the writing half applies a RunWriter's pending state, the reading half serves read_run & co.
+// It does not open, copy or rename files (run_writer.cpp and run_reader.cpp do).
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "store/h5.hpp"
+#include "store/pending.hpp"
+
+namespace genlab::store_detail {
+
+// Group names and the fixed columns every run file has.
+inline constexpr const char* train_group = "train";
+inline constexpr const char* eval_group = "eval";
+inline constexpr const char* images_group = "images";
+inline constexpr const char* checkpoint_group = "checkpoint";
+inline constexpr const char* step_column = "step";
+inline constexpr const char* image_step_suffix = "_step";
+
+// /config, /grid and empty /train (step, epoch, samples_per_s), /eval (step, epoch), /images.
+void write_skeleton(hid_t file, const Skeleton& skeleton, const std::filesystem::path& path);
+// Throws StoreError unless `file` has the groups and step columns of a run file.
+void check_layout(hid_t file, const std::filesystem::path& path);
+
+// Series groups (/train, /eval): cut rows with step > `step`; append columnar rows (columns
+// absent from `rows` get NaN, new columns are created NaN-filled for the earlier rows).
+void truncate_series(hid_t group, std::int64_t step, const std::filesystem::path& path);
+void append_series(hid_t group, const Rows& rows, hsize_t chunk_rows, const std::filesystem::path& path);
+// Replaces the attributes of each metric dataset (created NaN-filled if it does not exist yet).
+void write_metric_attrs(hid_t group, const std::map<std::string, AttrMap>& attrs, const std::filesystem::path& path);
+// Every 1-D dataset of a series group, as doubles; and the attributes of each.
+std::map<std::string, std::vector<double>> read_series(hid_t group, const std::filesystem::path& path);
+std::map<std::string, AttrMap> read_series_attrs(hid_t group, const std::filesystem::path& path);
+
+// /images/<name> (n, H, W[, C]) uint8 and /images/<name>_step (n,) int64.
+void truncate_images(hid_t group, std::int64_t step, const std::filesystem::path& path);
+void append_images(hid_t group, const std::string& name, const ImageRows& rows, const std::filesystem::path& path);
+std::vector<std::string> image_names(hid_t group, const std::filesystem::path& path);
+
+// /checkpoint: replaced by exactly the tensors of `checkpoint` and attribute "step".
+void write_checkpoint(hid_t file, const PendingCheckpoint& checkpoint, const std::filesystem::path& path);
+Checkpoint read_checkpoint_tensors(hid_t group, const std::filesystem::path& path);
+// Every dataset below `group`, as relative paths "a/b/c", in name order.
+std::vector<std::string> dataset_paths(hid_t group, const std::filesystem::path& path);
+
+}  // namespace genlab::store_detail

@@ -1,0 +1,503 @@
+// The HDF5 run-file store: round trips of every part of the layout across commits, bitwise
+// checkpoints, truncation for resume, crash safety under kill -9, bad files and folders, and
+// (when python3-h5py is installed) that h5py reads every dataset. It does not test the runner.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <string>
+#include <thread>
+
+#include "genlab/error.hpp"
+#include "genlab/store.hpp"
+
+using namespace genlab;
+namespace fs = std::filesystem;
+
+namespace {
+// Timing checks only mean something in an optimised build without sanitizers.
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
+constexpr bool check_timing = true;
+#else
+constexpr bool check_timing = false;
+#endif
+
+// A fresh folder under the system temp folder, removed with its contents at scope exit.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path = fs::temp_directory_path() /
+           ("genlab_store_" + std::to_string(::getpid()) + "_" + std::to_string(counter.fetch_add(1)));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+AttrMap root_attrs() {
+  return {{"run_id", std::string("ab12cd")}, {"plugin", std::string("vae")}, {"seed", std::int64_t{3}},
+          {"status", std::string("running")}, {"lr", 1e-3}};
+}
+
+RunWriter new_run(const fs::path& file) {
+  return RunWriter::create(file, root_attrs(), "[model]\nbeta = 2.0\n", {{"model.beta", "2.0"}, {"seed", "3"}});
+}
+
+template <class T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+
+bool same_bits(const CheckpointTensor& a, const CheckpointTensor& b) {
+  if (a.shape != b.shape || a.data.index() != b.data.index()) return false;
+  return std::visit([&](const auto& va) { return same_bits(va, std::get<std::decay_t<decltype(va)>>(b.data)); }, a.data);
+}
+
+// Tensors of every dtype, including values whose bits must survive exactly.
+Checkpoint every_dtype(float shift) {
+  Checkpoint c;
+  const float nan_payload = std::bit_cast<float>(0x7fc01234u);
+  c["params/encoder/fc1/W"] = {{2, 3}, std::vector<float>{1.5f + shift, -0.0f, nan_payload, 1e-42f, 3.4e38f, -7.25f}};
+  c["params/encoder/fc1/b"] = {{3}, std::vector<float>{shift, 2.f, 3.f}};
+  c["optim/model/m/encoder/fc1/W"] = {{1, 2, 2}, std::vector<double>{0.1 + shift, -1e-310, 1.0 / 3.0, -0.0}};
+  c["rng/noise"] = {{3}, std::vector<std::uint64_t>{0xffffffffffffffffULL, 12345, 2}};
+  c["cursor"] = {{2}, std::vector<std::int64_t>{std::numeric_limits<std::int64_t>::min(), 41}};
+  c["scalar"] = {{}, std::vector<double>{2.5 + shift}};
+  c["empty"] = {{0, 4}, std::vector<float>{}};
+  return c;
+}
+
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary);
+  out << text;
+}
+}  // namespace
+
+TEST_CASE("store: attrs, config, grid and series round trip across several commits") {
+  TempDir dir;
+  const fs::path file = dir.path / "sub" / "run.h5";  // the parent folder is created
+  RunWriter writer = new_run(file);
+  writer.append_train(1, 0.01, 1000.0, {{"loss", 3.0}});
+  writer.append_train(2, 0.02, 1100.0, {{"loss", 2.5}});
+  writer.append_eval(2, 0.02, {{"elbo", -90.0}}, {{"elbo", {{"split", std::string("test")}, {"n", std::int64_t{1000}}}}});
+  writer.commit();
+  writer.append_train(3, 0.03, 1200.0, {{"loss", 2.0}, {"kl", 5.0}});  // "kl" appears late: NaN before
+  writer.append_train(4, 0.04, 1300.0, {{"kl", 4.0}});                 // "loss" missing: NaN
+  writer.append_eval(4, 0.04, {{"elbo", -80.0}, {"iwae", -79.0}}, {{"iwae", {{"k", std::int64_t{50}}}}});
+  writer.set_attrs({{"status", std::string("finished")}, {"finished_at", std::string("2024-01-01T00:00:00Z")}});
+  writer.commit();
+  CHECK_FALSE(writer.has_pending());
+
+  const RunSummary s = read_run(file);
+  CHECK(std::get<std::string>(s.attrs.at("run_id")) == "ab12cd");
+  CHECK(std::get<std::int64_t>(s.attrs.at("seed")) == 3);
+  CHECK(std::get<double>(s.attrs.at("lr")) == 1e-3);
+  CHECK(std::get<std::string>(s.attrs.at("status")) == "finished");
+  CHECK(s.attrs.count("finished_at") == 1);
+  CHECK(s.config_text == "[model]\nbeta = 2.0\n");
+  CHECK(s.grid == std::map<std::string, std::string>{{"model.beta", "2.0"}, {"seed", "3"}});
+  CHECK(s.train.at("step") == std::vector<double>{1, 2, 3, 4});
+  CHECK(s.train.at("epoch") == std::vector<double>{0.01, 0.02, 0.03, 0.04});
+  CHECK(s.train.at("samples_per_s") == std::vector<double>{1000, 1100, 1200, 1300});
+  const auto& loss = s.train.at("loss");
+  REQUIRE(loss.size() == 4);
+  CHECK(loss[0] == 3.0);
+  CHECK(loss[2] == 2.0);
+  CHECK(std::isnan(loss[3]));
+  const auto& kl = s.train.at("kl");
+  REQUIRE(kl.size() == 4);
+  CHECK(std::isnan(kl[0]));
+  CHECK(std::isnan(kl[1]));
+  CHECK(kl[3] == 4.0);
+  CHECK(s.eval.at("step") == std::vector<double>{2, 4});
+  CHECK(s.eval.at("elbo") == std::vector<double>{-90.0, -80.0});
+  REQUIRE(s.eval.at("iwae").size() == 2);
+  CHECK(std::isnan(s.eval.at("iwae")[0]));
+  CHECK(std::get<std::string>(s.eval_attrs.at("elbo").at("split")) == "test");
+  CHECK(std::get<std::int64_t>(s.eval_attrs.at("elbo").at("n")) == 1000);
+  CHECK(std::get<std::int64_t>(s.eval_attrs.at("iwae").at("k")) == 50);
+  CHECK_FALSE(s.has_checkpoint);
+  // A metric absent from a whole commit reads back NaN for those rows (the series stay aligned).
+  writer.append_eval(6, 0.06, {{"elbo", -70.0}});
+  writer.commit();
+  const RunSummary t = read_run(file);
+  CHECK(t.eval.at("elbo") == std::vector<double>{-90.0, -80.0, -70.0});
+  REQUIRE(t.eval.at("iwae").size() == 3);
+  CHECK(t.eval.at("iwae")[1] == -79.0);
+  CHECK(std::isnan(t.eval.at("iwae")[2]));
+  CHECK(t.train.at("kl").size() == 4);
+  CHECK(std::get<std::string>(t.attrs.at("status")) == "finished");
+  CHECK(fs::exists(file));
+  CHECK_FALSE(fs::exists(fs::path(file.string() + ".tmp")));
+}
+
+TEST_CASE("store: images append per evaluation and read back by index") {
+  TempDir dir;
+  const fs::path file = dir.path / "run.h5";
+  RunWriter writer = new_run(file);
+  std::vector<std::uint8_t> a(4 * 6), b(4 * 6), rgb(2 * 2 * 3);
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<std::uint8_t>(i), b[i] = static_cast<std::uint8_t>(255 - i);
+  for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = static_cast<std::uint8_t>(10 * i);
+  writer.append_image("samples", 10, {4, 6}, a);
+  writer.commit();
+  writer.append_image("samples", 20, {4, 6}, b);
+  writer.append_image("translations", 20, {2, 2, 3}, rgb);
+  writer.commit();
+
+  const RunSummary s = read_run(file);
+  CHECK(s.image_names == std::vector<std::string>{"samples", "translations"});
+  CHECK(s.image_steps.at("samples") == std::vector<std::int64_t>{10, 20});
+  std::vector<std::size_t> shape;
+  CHECK(read_image(file, "samples", 0, &shape) == a);
+  CHECK(shape == std::vector<std::size_t>{4, 6});
+  CHECK(read_image(file, "samples", 1) == b);
+  CHECK(read_image(file, "translations", 0, &shape) == rgb);
+  CHECK(shape == std::vector<std::size_t>{2, 2, 3});
+  CHECK_THROWS_WITH_AS(read_image(file, "samples", 2), doctest::Contains("out of range"), StoreError);
+  CHECK_THROWS_WITH_AS(read_image(file, "nope", 0), doctest::Contains("samples, translations"), StoreError);
+  // A grid of another shape is refused, in memory and against the file.
+  writer.append_image("samples", 30, {4, 6}, a);
+  CHECK_THROWS_AS(writer.append_image("samples", 30, {6, 4}, a), StoreError);
+  RunWriter again = RunWriter::open_existing(file);
+  again.append_image("samples", 30, {6, 4}, a);
+  CHECK_THROWS_WITH_AS(again.commit(), doctest::Contains("(4, 6)"), StoreError);
+  CHECK(read_run(file).image_steps.at("samples").size() == 2);  // the failed commit published nothing
+  CHECK_THROWS_AS(writer.append_image("bad", 1, {4, 6}, std::vector<std::uint8_t>(5)), StoreError);
+  CHECK_THROWS_AS(writer.append_image("x_step", 1, {4, 6}, a), StoreError);
+  CHECK_THROWS_AS(writer.append_image("flat", 1, {24}, a), StoreError);
+  CHECK_THROWS_AS(writer.append_image("empty", 1, {0, 6}, {}), StoreError);
+}
+
+TEST_CASE("store: checkpoints of every dtype round trip bit for bit and are overwritten in place") {
+  TempDir dir;
+  const fs::path file = dir.path / "run.h5";
+  RunWriter writer = new_run(file);
+  const Checkpoint first = every_dtype(0.0f);
+  writer.set_checkpoint(100, first);
+  writer.commit();
+  std::int64_t step = -1;
+  Checkpoint back = read_checkpoint(file, &step);
+  CHECK(step == 100);
+  REQUIRE(back.size() == first.size());
+  for (const auto& [name, tensor] : first) CHECK_MESSAGE(same_bits(back.at(name), tensor), name);
+  CHECK(read_run(file).has_checkpoint);
+  CHECK(read_run(file).checkpoint_step == 100);
+
+  // Same shapes, new values, many times: the file must not grow per checkpoint.
+  writer.set_checkpoint(200, every_dtype(1.0f));
+  writer.commit();
+  const auto size_after_two = fs::file_size(file);
+  for (int i = 0; i < 30; ++i) {
+    writer.set_checkpoint(300 + i, every_dtype(static_cast<float>(i)));
+    writer.set_attrs({{"updated_at", std::string("t") + std::to_string(i)}});
+    writer.commit();
+  }
+  CHECK(fs::file_size(file) <= size_after_two + 8192);
+  back = read_checkpoint(file, &step);
+  CHECK(step == 329);
+  for (const auto& [name, tensor] : every_dtype(29.0f)) CHECK_MESSAGE(same_bits(back.at(name), tensor), name);
+
+  // Reshaped, retyped and removed tensors.
+  Checkpoint changed = every_dtype(0.0f);
+  changed.erase("rng/noise");
+  changed["params/encoder/fc1/W"] = {{3, 2}, std::vector<double>{1, 2, 3, 4, 5, 6}};
+  changed["params/decoder/out/b"] = {{2}, std::vector<float>{7.f, 8.f}};
+  writer.set_checkpoint(400, changed);
+  writer.commit();
+  back = read_checkpoint(file, &step);
+  CHECK(step == 400);
+  CHECK(back.size() == changed.size());
+  CHECK(back.count("rng/noise") == 0);
+  for (const auto& [name, tensor] : changed) CHECK_MESSAGE(same_bits(back.at(name), tensor), name);
+}
+
+TEST_CASE("store: a checkpoint with the wrong number of values or a bad name is refused") {
+  TempDir dir;
+  RunWriter writer = new_run(dir.path / "run.h5");
+  CHECK_THROWS_WITH_AS(writer.set_checkpoint(1, {{"w", {{2, 2}, std::vector<float>{1, 2, 3}}}}),
+                       doctest::Contains("needs 4 values, got 3"), StoreError);
+  CHECK_THROWS_AS(writer.set_checkpoint(1, {{"a//b", {{1}, std::vector<float>{1}}}}), StoreError);
+  CHECK_THROWS_AS(writer.set_checkpoint(1, {{"/a", {{1}, std::vector<float>{1}}}}), StoreError);
+  CHECK_THROWS_AS(writer.append_train(1, 0, 0, {{"step", 1.0}}), StoreError);
+  CHECK_THROWS_AS(writer.append_train(1, 0, 0, {{"a/b", 1.0}}), StoreError);
+  CHECK_THROWS_AS(writer.append_eval(1, 0, {{"epoch", 1.0}}), StoreError);
+  CHECK_THROWS_AS(read_checkpoint(dir.path / "run.h5"), StoreError);  // none written yet
+}
+
+TEST_CASE("store: truncate_after drops the rows logged after the checkpoint, for an exact resume") {
+  TempDir dir;
+  const fs::path file = dir.path / "run.h5";
+  {
+    RunWriter writer = new_run(file);
+    for (std::int64_t s = 1; s <= 10; ++s) {
+      writer.append_train(s, 0.1 * s, 50.0, {{"loss", 1.0 / s}});
+      if (s % 3 == 0) {
+        writer.append_eval(s, 0.1 * s, {{"elbo", -static_cast<double>(s)}});
+        writer.append_image("samples", s, {2, 2}, std::vector<std::uint8_t>(4, static_cast<std::uint8_t>(s)));
+      }
+      if (s == 6) writer.set_checkpoint(6, {{"w", {{1}, std::vector<double>{6.0}}}});
+      if (s == 6 || s == 10) writer.commit();  // the crash happens after step 10's commit
+    }
+  }
+  RunWriter resumed = RunWriter::open_existing(file);
+  const RunSummary before = read_run(file);
+  CHECK(before.train.at("step").size() == 10);
+  REQUIRE(before.checkpoint_step == 6);
+  resumed.truncate_after(before.checkpoint_step);
+  for (std::int64_t s = 7; s <= 8; ++s) resumed.append_train(s, 0.1 * s, 50.0, {{"loss", 1.0 / s}});
+  resumed.commit();
+  const RunSummary after = read_run(file);
+  CHECK(after.train.at("step") == std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8});
+  CHECK(after.train.at("loss").size() == 8);
+  CHECK(after.train.at("loss")[7] == 1.0 / 8);
+  CHECK(after.eval.at("step") == std::vector<double>{3, 6});
+  CHECK(after.eval.at("elbo") == std::vector<double>{-3, -6});
+  CHECK(after.image_steps.at("samples") == std::vector<std::int64_t>{3, 6});
+  CHECK(read_image(file, "samples", 1) == std::vector<std::uint8_t>(4, 6));
+  CHECK(after.checkpoint_step == 6);
+}
+
+TEST_CASE("store: an unwritable folder gives a StoreError naming the folder") {
+  TempDir dir;
+  const fs::path blocker = dir.path / "blocker";
+  write_text(blocker, "a file where a folder should be");  // works even when tests run as root
+  const fs::path file = blocker / "results" / "run.h5";
+  CHECK_THROWS_WITH_AS(new_run(file), doctest::Contains(file.parent_path().c_str()), StoreError);
+  if (::geteuid() != 0) {  // permissions do not stop root
+    const fs::path locked = dir.path / "locked";
+    fs::create_directories(locked);
+    fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+    CHECK_THROWS_WITH_AS(new_run(locked / "run.h5"), doctest::Contains(locked.c_str()), StoreError);
+    fs::permissions(locked, fs::perms::owner_all);
+  }
+}
+
+TEST_CASE("store: a missing, non-HDF5 or truncated file gives a StoreError naming the file") {
+  TempDir dir;
+  const fs::path missing = dir.path / "missing.h5";
+  CHECK_THROWS_WITH_AS(read_run(missing), doctest::Contains(missing.c_str()), StoreError);
+  CHECK_THROWS_WITH_AS(RunWriter::open_existing(missing), doctest::Contains(missing.c_str()), StoreError);
+
+  const fs::path text = dir.path / "text.h5";
+  write_text(text, "this is not an HDF5 file\n");
+  CHECK_THROWS_WITH_AS(read_run(text), doctest::Contains(text.c_str()), StoreError);
+  CHECK_THROWS_WITH_AS(RunWriter::open_existing(text), doctest::Contains(text.c_str()), StoreError);
+
+  const fs::path good = dir.path / "good.h5";
+  {
+    RunWriter writer = new_run(good);
+    writer.set_checkpoint(1, {{"w", {{64, 64}, std::vector<double>(64 * 64, 1.0)}}});
+    writer.commit();
+  }
+  const fs::path cut = dir.path / "cut.h5";
+  fs::copy_file(good, cut);
+  fs::resize_file(cut, fs::file_size(good) / 2);
+  CHECK_THROWS_WITH_AS(read_checkpoint(cut), doctest::Contains(cut.c_str()), StoreError);
+
+  // An HDF5 file that is not a run file.
+  const fs::path other = dir.path / "other.h5";
+  {
+    RunWriter writer = new_run(other);
+  }
+  CHECK_THROWS_WITH_AS(RunWriter::create(other, {}, "", {}), doctest::Contains("already exists"), StoreError);
+}
+
+TEST_CASE("store: a stale .tmp left by a crash is deleted on open and commits still work") {
+  TempDir dir;
+  const fs::path file = dir.path / "run.h5";
+  const fs::path tmp = dir.path / "run.h5.tmp";
+  {
+    RunWriter writer = new_run(file);
+    writer.append_train(1, 0, 1, {{"loss", 1.0}});
+    writer.commit();
+  }
+  write_text(tmp, "half-written garbage");
+  RunWriter writer = RunWriter::open_existing(file);
+  CHECK_FALSE(fs::exists(tmp));
+  write_text(tmp, "more garbage");  // even one appearing later is overwritten by the commit
+  writer.append_train(2, 0, 1, {{"loss", 0.5}});
+  writer.commit();
+  CHECK_FALSE(fs::exists(tmp));
+  CHECK(read_run(file).train.at("loss") == std::vector<double>{1.0, 0.5});
+}
+
+TEST_CASE("store: kill -9 at any moment leaves a readable file with a consistent checkpoint") {
+  TempDir dir;
+  const fs::path file = dir.path / "run.h5";
+  { new_run(file); }
+  // The child commits in a loop: rows up to step s and a checkpoint of step s whose values are s.
+  const int delays_us[] = {3000, 9000, 17000, 26000, 41000, 52000, 64000, 99000};
+  std::int64_t last_seen = 0;
+  int mid_commit = 0;  // kills that left a .tmp behind, i.e. landed inside a commit
+  for (const int delay : delays_us) {
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      try {
+        RunWriter writer = RunWriter::open_existing(file);
+        const RunSummary start = read_run(file);
+        std::int64_t s = start.has_checkpoint ? start.checkpoint_step : 0;
+        writer.truncate_after(s);
+        for (;;) {
+          ++s;
+          writer.append_train(s, 0, 0, {{"loss", static_cast<double>(s)}});
+          writer.set_checkpoint(s, {{"params/w", {{256, 256}, std::vector<double>(256 * 256, static_cast<double>(s))}},
+                                    {"cursor", {{1}, std::vector<std::int64_t>{s}}}});
+          writer.commit();
+        }
+      } catch (...) {
+        ::_exit(3);
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(delay));
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    CHECK(WIFSIGNALED(status));  // it was still committing, not dead of an exception
+    mid_commit += fs::exists(dir.path / "run.h5.tmp") ? 1 : 0;
+    std::int64_t step = -1;
+    const RunSummary s = read_run(file);
+    if (!s.has_checkpoint) continue;  // killed before its first commit
+    const Checkpoint c = read_checkpoint(file, &step);
+    const auto& w = std::get<std::vector<double>>(c.at("params/w").data);
+    CHECK(std::all_of(w.begin(), w.end(), [&](double v) { return v == static_cast<double>(step); }));
+    CHECK(std::get<std::vector<std::int64_t>>(c.at("cursor").data)[0] == step);
+    CHECK(s.train.at("step").back() == static_cast<double>(step));
+    CHECK(s.train.at("step").size() == static_cast<std::size_t>(step));
+    CHECK(step >= last_seen);
+    last_seen = step;
+  }
+  CHECK(last_seen > 0);
+  MESSAGE(mid_commit << " of 8 kills landed inside a commit; last checkpoint step " << last_seen);
+}
+
+TEST_CASE("store: many small appends are cheap and a few-MB checkpoint commits quickly") {
+  TempDir dir;
+  const fs::path file = dir.path / "run.h5";
+  RunWriter writer = new_run(file);
+  using Clock = std::chrono::steady_clock;
+  auto t0 = Clock::now();
+  for (std::int64_t s = 1; s <= 100000; ++s) {
+    writer.append_train(s, 0.0, 1.0, {{"loss", 1.0}, {"kl", 2.0}, {"recon", 3.0}});
+  }
+  const double append_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  writer.commit();
+  CHECK(read_run(file).train.at("kl").size() == 100000);
+
+  Checkpoint c;
+  for (int i = 0; i < 4; ++i) {
+    c["params/layer" + std::to_string(i) + "/W"] = {{512, 512}, std::vector<float>(512 * 512, 0.5f)};  // 1 MiB each
+  }
+  writer.set_checkpoint(1, c);
+  writer.commit();
+  double best_ms = 1e9;
+  for (int i = 0; i < 5; ++i) {
+    writer.append_train(100000 + i + 1, 0.0, 1.0, {{"loss", 1.0}});
+    writer.set_checkpoint(2 + i, c);
+    t0 = Clock::now();
+    writer.commit();
+    best_ms = std::min(best_ms, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  MESSAGE("100k appends: " << append_s << " s; commit of a " << fs::file_size(file) / 1024 << " KiB file: " << best_ms
+                           << " ms");
+  if (check_timing) {
+    CHECK(append_s < 1.0);
+    CHECK(best_ms < 100.0);  // typically ~30 ms; generous for a loaded machine
+  }
+}
+
+TEST_CASE("store: h5py reads every dataset of a run file") {
+  if (std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") != 0) {
+    MESSAGE("skipped: python3-h5py is not installed (sudo apt-get install python3-h5py)");
+    return;
+  }
+  TempDir dir;
+  const fs::path file = dir.path / "run.h5";
+  RunWriter writer = new_run(file);
+  writer.append_train(1, 0.5, 10.0, {{"loss", 0.25}});
+  writer.append_eval(1, 0.5, {{"elbo", -3.5}}, {{"elbo", {{"definition", std::string("E[log p(x|z)] - KL")}}}});
+  writer.append_image("samples", 1, {2, 3}, {1, 2, 3, 4, 5, 6});
+  writer.set_checkpoint(1, every_dtype(0.0f));
+  writer.commit();
+  const fs::path script = dir.path / "read.py";
+  write_text(script, R"(import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+names = []
+f.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+for n in names:
+    f[n][()]
+assert f.attrs["status"] == "running", f.attrs["status"]
+assert f.attrs["seed"] == 3
+assert f["grid"].attrs["model.beta"] == "2.0"
+assert f["config"].asstr()[()].startswith("[model]")
+assert f["train/loss"][0] == 0.25 and f["train/step"].dtype == np.int64
+assert f["eval/elbo"].attrs["definition"] == "E[log p(x|z)] - KL"
+assert f["images/samples"].shape == (1, 2, 3) and f["images/samples"].dtype == np.uint8
+assert f["checkpoint"].attrs["step"] == 1
+assert f["checkpoint/rng/noise"].dtype == np.uint64 and f["checkpoint/rng/noise"][0] == 2**64 - 1
+assert f["checkpoint/params/encoder/fc1/W"].dtype == np.float32
+assert f["checkpoint/scalar"][()] == 2.5
+print(len(names), "datasets")
+)");
+  const std::string command = "/usr/bin/python3 " + script.string() + " " + file.string() + " >" +
+                              (dir.path / "out.txt").string() + " 2>&1";
+  const int rc = std::system(command.c_str());
+  std::ifstream out(dir.path / "out.txt");
+  const std::string output((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+  CHECK_MESSAGE(rc == 0, output);
+  CHECK(output.find("datasets") != std::string::npos);
+}
+
+TEST_CASE("store: an h5py reader holding the file open neither blocks nor sees a torn commit") {
+  if (std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") != 0) {
+    MESSAGE("skipped: python3-h5py is not installed");
+    return;
+  }
+  TempDir dir;
+  const fs::path file = dir.path / "run.h5";
+  RunWriter writer = new_run(file);
+  writer.append_train(1, 0, 0, {{"loss", 1.0}});
+  writer.commit();
+  const fs::path script = dir.path / "hold.py";
+  const fs::path opened = dir.path / "opened", go = dir.path / "go", done = dir.path / "done";
+  // h5py's default file locking is on: it holds a lock on the published file while we commit.
+  write_text(script, R"(import sys, os, time, h5py
+f = h5py.File(sys.argv[1], "r")
+open(sys.argv[2], "w").close()
+while not os.path.exists(sys.argv[3]): time.sleep(0.01)
+open(sys.argv[4] + ".part", "w").write(str(len(f["train/step"])))
+os.replace(sys.argv[4] + ".part", sys.argv[4])
+)");
+  const std::string command = "/usr/bin/python3 " + script.string() + " " + file.string() + " " + opened.string() +
+                              " " + go.string() + " " + done.string() + " &";
+  REQUIRE(std::system(command.c_str()) == 0);
+  for (int i = 0; i < 1000 && !fs::exists(opened); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(fs::exists(opened));
+  const auto t0 = std::chrono::steady_clock::now();
+  writer.append_train(2, 0, 0, {{"loss", 0.5}});
+  writer.commit();
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+  write_text(go, "");
+  for (int i = 0; i < 1000 && !fs::exists(done); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::ifstream in(done);
+  std::string rows;
+  in >> rows;
+  CHECK(rows == "1");  // it keeps reading the version it opened
+  CHECK(read_run(file).train.at("step").size() == 2);
+}
