@@ -83,7 +83,7 @@ void write_small_set(const fs::path& folder, std::uint32_t n) {
 
 DataOptions fashion(const fs::path& path) {
   DataOptions o;
-  o.name = "fashion-mnist";
+  o.name = "fashion_mnist";
   o.path = path;
   return o;
 }
@@ -104,7 +104,7 @@ TEST_CASE("data: Fashion-MNIST loads 60k/10k 28x28 images in [0, 1] with balance
   CHECK(d.validation.size() == 0);
   CHECK(d.train.sample_shape == Shape{1, 28, 28});
   CHECK(d.train.num_classes == 10);
-  CHECK(d.train.name == "fashion-mnist");
+  CHECK(d.train.name == "fashion_mnist");
   float lo = 1.f, hi = 0.f;
   double sum = 0;
   for (const float v : d.train.x) {

@@ -15,7 +15,7 @@
 namespace genlab {
 
 struct Dataset {
-  std::string name;               // "fashion-mnist", "ring8", "grid25"
+  std::string name;               // "fashion_mnist", "ring8", "grid25"
   Tensor<float> x;                // (N, D) row-major; images flattened, pixel values in [0, 1]
   std::vector<std::int32_t> y;    // (N,) class label, or mixture component for synthetic sets
   Shape sample_shape;             // shape of one sample: {1, 28, 28} or {2}; D = product
@@ -36,7 +36,7 @@ struct DataOptions {
   std::size_t validation = 0;  // the last `validation` train samples (after limit) become the validation set
 };
 
-// The data set names load_data() knows ("fashion-mnist", "ring8", "grid25").
+// The data set names load_data() knows ("fashion_mnist", "ring8", "grid25").
 const std::vector<std::string>& dataset_names();
 
 // Loads (Fashion-MNIST: reads and caches in-process; synthetic: generates from

@@ -156,7 +156,5 @@ struct SectionSchema {
   Schema schema;
 };
 const std::vector<SectionSchema>& harness_sections();
-// The data sets [data] name accepts.
-const std::vector<std::string>& data_set_names();
 
 }  // namespace genlab

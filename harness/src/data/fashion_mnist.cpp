@@ -45,7 +45,7 @@ Dataset load_split(const fs::path& folder, const std::string& prefix, std::size_
                     labels_file.string() + " has " + std::to_string(labels->dims[0]) + " labels");
   }
   const std::size_t n = capped(images->dims[0], limit), d = side * side;
-  Dataset out{"fashion-mnist", Tensor<float>::from_shape({n, d}), std::vector<std::int32_t>(n), {1, side, side}, classes};
+  Dataset out{"fashion_mnist", Tensor<float>::from_shape({n, d}), std::vector<std::int32_t>(n), {1, side, side}, classes};
   std::array<float, 256> scale;  // pixel / 255 by table: the conversion dominates a cached load
   for (std::size_t v = 0; v < 256; ++v) scale[v] = static_cast<float>(v) / 255.0f;
   const std::uint8_t* pixels = images->bytes.data();

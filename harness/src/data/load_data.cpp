@@ -25,13 +25,13 @@ std::string known_names() {
 }  // namespace
 
 const std::vector<std::string>& dataset_names() {
-  static const std::vector<std::string> names{"fashion-mnist", "ring8", "grid25"};
+  static const std::vector<std::string> names{"fashion_mnist", "ring8", "grid25"};
   return names;
 }
 
 DataSplits load_data(const DataOptions& options, std::uint64_t seed) {
   std::pair<Dataset, Dataset> train_test;
-  if (options.name == "fashion-mnist" || options.name == "fashion_mnist") {
+  if (options.name == "fashion_mnist") {
     train_test = data_detail::load_fashion_mnist(options.path, options.limit);
   } else if (options.name == "ring8" || options.name == "grid25") {
     train_test = data_detail::make_mixture(options.name, seed, options.limit);

@@ -4,16 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "genlab/data.hpp"
 #include "genlab/spec.hpp"
 #include "spec/sections.hpp"
 #include "spec/toml_text.hpp"
 
 namespace genlab {
 
-const std::vector<std::string>& data_set_names() {
-  static const std::vector<std::string> names = {"fashion_mnist", "ring8", "grid25"};
-  return names;
-}
 
 namespace {
 Schema experiment_schema() {
@@ -27,7 +24,7 @@ Schema experiment_schema() {
 
 Schema data_schema() {
   return {
-      string_param("name", "fashion_mnist", "data set").one_of(data_set_names()),
+      string_param("name", "fashion_mnist", "data set").one_of(dataset_names()),
       string_param("path", "/usr/share/datasets/fashion-mnist", "folder of the Fashion-MNIST files"),
       int_param("limit", 0, "use the first N train (and N test) samples; 0 = all").at_least(0),
       int_param("validation", 0, "train samples held out as a validation split").at_least(0),
