@@ -1,0 +1,319 @@
+// conv2d and conv_transpose2d (NCHW, square kernel) by im2col/col2im + one BLAS gemm with the
+// batch folded into the columns: cols (C*k*k, B*Ho*Wo). Forward and backward for x, w and b.
+// Deliberately not here: dilation, groups, non-square kernels or strides, other layouts.
+#include <algorithm>
+#include <string>
+
+#include "core/gemm_into.hpp"
+#include "core/instantiate.hpp"
+#include "genlab/error.hpp"
+#include "genlab/ops.hpp"
+
+namespace genlab {
+
+namespace {
+
+// A convolution window grid over an image: the image (B, C, img_h, img_w) is read by a
+// k x k kernel at stride/padding, giving a grid of grid_h x grid_w window positions.
+// conv2d: image = x, grid = output. conv_transpose2d: image = output, grid = x.
+struct ColGeometry {
+  std::size_t batch, channels, img_h, img_w, k, stride, pad, grid_h, grid_w;
+  std::size_t rows() const { return channels * k * k; }           // rows of cols
+  std::size_t cols() const { return batch * grid_h * grid_w; }    // columns of cols
+};
+
+// Grid positions o in [lo, hi) whose image index o * stride + offset - pad lies in [0, n_img).
+struct Span {
+  std::size_t lo, hi;
+};
+Span valid_span(std::size_t offset, std::size_t stride, std::size_t pad, std::size_t n_img,
+                std::size_t n_grid) {
+  const std::size_t lo = offset >= pad ? 0 : (pad - offset + stride - 1) / stride;
+  std::size_t hi = 0;
+  if (n_img + pad > offset) hi = std::min(n_grid, (n_img - 1 + pad - offset) / stride + 1);
+  return {std::min(lo, hi), hi};
+}
+
+// cols (C*k*k, B*gh*gw): cols[(c*k + ki)*k + kj][(b*gh + oh)*gw + ow] =
+// img[b, c, oh*s + ki - p, ow*s + kj - p] (0 outside the image). img: (B, C, H, W).
+template <class T>
+void im2col(const T* img, const ColGeometry& g, T* cols) {
+  const std::size_t plane = g.img_h * g.img_w, grid = g.grid_h * g.grid_w, n = g.cols();
+  const std::size_t s = g.stride;
+  for (std::size_t c = 0; c < g.channels; ++c) {
+    for (std::size_t ki = 0; ki < g.k; ++ki) {
+      const Span rows = valid_span(ki, s, g.pad, g.img_h, g.grid_h);
+      for (std::size_t kj = 0; kj < g.k; ++kj) {
+        const Span span = valid_span(kj, s, g.pad, g.img_w, g.grid_w);
+        const std::size_t len = span.hi - span.lo;
+        T* row = cols + ((c * g.k + ki) * g.k + kj) * n;
+        if (len == 0 || rows.lo == rows.hi) {  // this kernel tap only ever sees padding
+          std::fill(row, row + n, T(0));
+          continue;
+        }
+        const std::size_t col0 = span.lo * s + kj - g.pad;  // image column of grid column lo
+        for (std::size_t b = 0; b < g.batch; ++b) {
+          const T* src_plane = img + (b * g.channels + c) * plane;
+          T* dst = row + b * grid;
+          std::fill(dst, dst + rows.lo * g.grid_w, T(0));
+          for (std::size_t oh = rows.lo; oh < rows.hi; ++oh) {
+            T* d = dst + oh * g.grid_w;
+            const T* src = src_plane + (oh * s + ki - g.pad) * g.img_w + col0;
+            std::fill(d, d + span.lo, T(0));
+            T* dv = d + span.lo;
+            if (s == 1) {
+              for (std::size_t i = 0; i < len; ++i) dv[i] = src[i];
+            } else {
+              for (std::size_t i = 0; i < len; ++i) dv[i] = src[i * s];
+            }
+            std::fill(d + span.hi, d + g.grid_w, T(0));
+          }
+          std::fill(dst + rows.hi * g.grid_w, dst + grid, T(0));
+        }
+      }
+    }
+  }
+}
+
+// img (B, C, H, W) += the adjoint of im2col applied to cols (C*k*k, B*gh*gw).
+template <class T>
+void col2im_add(const T* cols, const ColGeometry& g, T* img) {
+  const std::size_t plane = g.img_h * g.img_w, grid = g.grid_h * g.grid_w, n = g.cols();
+  const std::size_t s = g.stride;
+  for (std::size_t c = 0; c < g.channels; ++c) {
+    for (std::size_t ki = 0; ki < g.k; ++ki) {
+      const Span rows = valid_span(ki, s, g.pad, g.img_h, g.grid_h);
+      for (std::size_t kj = 0; kj < g.k; ++kj) {
+        const Span span = valid_span(kj, s, g.pad, g.img_w, g.grid_w);
+        const std::size_t len = span.hi - span.lo;
+        if (len == 0 || rows.lo == rows.hi) continue;  // this kernel tap only ever sees padding
+        const std::size_t col0 = span.lo * s + kj - g.pad;  // image column of grid column lo
+        const T* row = cols + ((c * g.k + ki) * g.k + kj) * n;
+        for (std::size_t b = 0; b < g.batch; ++b) {
+          T* dst_plane = img + (b * g.channels + c) * plane;
+          const T* src = row + b * grid;
+          for (std::size_t oh = rows.lo; oh < rows.hi; ++oh) {
+            const T* sv = src + oh * g.grid_w + span.lo;
+            T* d = dst_plane + (oh * s + ki - g.pad) * g.img_w + col0;
+            if (s == 1) {
+              for (std::size_t i = 0; i < len; ++i) d[i] += sv[i];
+            } else {
+              for (std::size_t i = 0; i < len; ++i) d[i * s] += sv[i];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// src (B, C, S) -> dst (C, B*S)
+template <class T>
+void to_channel_major(const T* src, std::size_t batch, std::size_t channels, std::size_t s,
+                      T* dst) {
+  for (std::size_t b = 0; b < batch; ++b) {
+    for (std::size_t c = 0; c < channels; ++c) {
+      std::copy_n(src + (b * channels + c) * s, s, dst + (c * batch + b) * s);
+    }
+  }
+}
+
+// dst (B, C, S) = src (C, B*S) [+ bias (C,)], or dst += src when accumulate.
+template <class T>
+void from_channel_major(const T* src, std::size_t batch, std::size_t channels, std::size_t s,
+                        const T* bias, bool accumulate, T* dst) {
+  for (std::size_t b = 0; b < batch; ++b) {
+    for (std::size_t c = 0; c < channels; ++c) {
+      const T* sv = src + (c * batch + b) * s;
+      T* d = dst + (b * channels + c) * s;
+      const T add = bias ? bias[c] : T(0);
+      if (accumulate) {
+        for (std::size_t i = 0; i < s; ++i) d[i] += sv[i];
+      } else {
+        for (std::size_t i = 0; i < s; ++i) d[i] = sv[i] + add;
+      }
+    }
+  }
+}
+
+// db (C,) (+)= sums of dy (B, C, S) over B and S.
+template <class T>
+void accumulate_channel_sums(const T* dy, std::size_t batch, std::size_t channels, std::size_t s,
+                             Node<T>& bias) {
+  const bool fresh = bias.grad_slot();
+  T* db = bias.grad.data();
+  if (fresh) std::fill(db, db + channels, T(0));
+  for (std::size_t b = 0; b < batch; ++b) {
+    for (std::size_t c = 0; c < channels; ++c) {
+      const T* v = dy + (b * channels + c) * s;
+      T acc = T(0);
+      for (std::size_t i = 0; i < s; ++i) acc += v[i];
+      db[c] += acc;
+    }
+  }
+}
+
+std::string geometry_str(const Conv2dGeometry& g) {
+  return "stride " + std::to_string(g.stride) + ", padding " + std::to_string(g.padding) +
+         ", output_padding " + std::to_string(g.output_padding);
+}
+
+// Checks ranks, the square kernel, the channel match, the bias and the stride.
+// in_axis: the axis of w that must equal x's channels (1 for conv2d, 0 for the transpose).
+template <class T>
+void check_conv(const char* op, const Variable<T>& x, const Variable<T>& w, const Variable<T>& b,
+                const Conv2dGeometry& geometry, std::size_t in_axis) {
+  const std::string operands = "x " + shape_str(x.shape()) + " and w " + shape_str(w.shape());
+  if (x.ndim() != 4 || w.ndim() != 4 || w.dim(2) != w.dim(3)) {
+    throw ShapeError(std::string(op) + ": expected x (B, C, H, W) and a square kernel w, got " +
+                     operands);
+  }
+  if (x.dim(1) != w.dim(in_axis)) {
+    throw ShapeError(std::string(op) + ": channel mismatch: " + operands + " (x has " +
+                     std::to_string(x.dim(1)) + " channels, w expects " +
+                     std::to_string(w.dim(in_axis)) + ")");
+  }
+  const std::size_t out_channels = w.dim(1 - in_axis);
+  if (b.defined() && (b.ndim() != 1 || b.dim(0) != out_channels)) {
+    throw ShapeError(std::string(op) + ": b " + shape_str(b.shape()) + " does not match w " +
+                     shape_str(w.shape()) + ": expected (" + std::to_string(out_channels) + ",)");
+  }
+  if (geometry.stride == 0 || w.dim(2) == 0) {
+    throw ConfigError(std::string(op) + ": stride and kernel size must be >= 1 (" +
+                      geometry_str(geometry) + ", " + operands + ")");
+  }
+}
+
+}  // namespace
+
+// x: (B, Cin, H, W), w: (Cout, Cin, k, k), b: (Cout,) or undefined -> (B, Cout, Ho, Wo),
+// Ho = (H + 2p - k) / s + 1.
+template <class T>
+Variable<T> conv2d(const Variable<T>& x, const Variable<T>& w, const Variable<T>& b,
+                   Conv2dGeometry geometry) {
+  check_conv("conv2d", x, w, b, geometry, 1);
+  if (geometry.output_padding != 0) {
+    throw ConfigError("conv2d: output_padding applies to conv_transpose2d only (" +
+                      geometry_str(geometry) + ")");
+  }
+  const std::size_t k = w.dim(2), p = geometry.padding, s = geometry.stride;
+  if (x.dim(2) + 2 * p < k || x.dim(3) + 2 * p < k) {
+    throw ShapeError("conv2d: kernel " + std::to_string(k) + " is larger than the padded input: x " +
+                     shape_str(x.shape()) + " with padding " + std::to_string(p) + ", w " +
+                     shape_str(w.shape()));
+  }
+  const ColGeometry g{x.dim(0), x.dim(1), x.dim(2), x.dim(3), k, s, p,
+                      (x.dim(2) + 2 * p - k) / s + 1, (x.dim(3) + 2 * p - k) / s + 1};
+  const std::size_t cout = w.dim(0), rows = g.rows(), n = g.cols();
+  const std::size_t grid = g.grid_h * g.grid_w;
+
+  Tensor<T> cols = Tensor<T>::from_shape({rows, n});  // (Cin*k*k, B*Ho*Wo)
+  im2col(x.value().data(), g, cols.data());
+  Tensor<T> prod = Tensor<T>::from_shape({cout, n});  // (Cout, B*Ho*Wo) = W (Cout, Cin*k*k) cols
+  detail::gemm_into(false, false, cout, n, rows, w.value().data(), rows, cols.data(), n, T(0),
+                    prod.data(), n);
+  Tensor<T> y = Tensor<T>::from_shape({g.batch, cout, g.grid_h, g.grid_w});
+  from_channel_major(prod.data(), g.batch, cout, grid, b.defined() ? b.value().data() : nullptr,
+                     false, y.data());
+
+  std::vector<Variable<T>> parents{x, w};
+  if (b.defined()) parents.push_back(b);
+  return make_op<T>("conv2d", std::move(y), parents,
+                    [x, w, b, g, cout, cols = std::move(cols)](const Node<T>& out) {
+    const std::size_t rows_ = g.rows(), n_ = g.cols(), grid_ = g.grid_h * g.grid_w;
+    const T* dy = out.grad.data();  // (B, Cout, Ho, Wo)
+    if (b.defined() && b.requires_grad()) accumulate_channel_sums(dy, g.batch, cout, grid_, *b.node());
+    if (!w.requires_grad() && !x.requires_grad()) return;
+    Tensor<T> dyc = Tensor<T>::from_shape({cout, n_});  // (Cout, B*Ho*Wo)
+    to_channel_major(dy, g.batch, cout, grid_, dyc.data());
+    if (w.requires_grad()) {  // dW (Cout, Cin*k*k) = dY cols^T
+      Node<T>& nw = *w.node();
+      const T beta = detail::grad_beta(nw);
+      detail::gemm_into(false, true, cout, rows_, n_, dyc.data(), n_, cols.data(), n_, beta,
+                        nw.grad.data(), rows_);
+    }
+    if (x.requires_grad()) {  // dcols (Cin*k*k, B*Ho*Wo) = W^T dY; dx += col2im(dcols)
+      Tensor<T> dcols = Tensor<T>::from_shape({rows_, n_});
+      detail::gemm_into(true, false, rows_, n_, cout, w.value().data(), rows_, dyc.data(), n_,
+                        T(0), dcols.data(), n_);
+      Node<T>& nx = *x.node();
+      if (nx.grad_slot()) nx.grad.fill(T(0));
+      col2im_add(dcols.data(), g, nx.grad.data());
+    }
+  });
+}
+
+// x: (B, Cin, H, W), w: (Cin, Cout, k, k), b: (Cout,) or undefined -> (B, Cout, Ho, Wo),
+// Ho = (H - 1) s - 2p + k + output_padding. The adjoint of conv2d in x (with w read as conv2d's).
+template <class T>
+Variable<T> conv_transpose2d(const Variable<T>& x, const Variable<T>& w, const Variable<T>& b,
+                             Conv2dGeometry geometry) {
+  check_conv("conv_transpose2d", x, w, b, geometry, 0);
+  const std::size_t k = w.dim(2), p = geometry.padding, s = geometry.stride;
+  const std::size_t op = geometry.output_padding;
+  if (op >= s) {
+    throw ConfigError("conv_transpose2d: output_padding must be smaller than stride (" +
+                      geometry_str(geometry) + ")");
+  }
+  const auto out_size = [&](std::size_t in) { return (in - 1) * s + k + op; };  // before cropping
+  if (x.dim(2) == 0 || x.dim(3) == 0 || out_size(x.dim(2)) <= 2 * p ||
+      out_size(x.dim(3)) <= 2 * p) {
+    throw ShapeError("conv_transpose2d: padding " + std::to_string(p) +
+                     " leaves an empty output for x " + shape_str(x.shape()) + " and w " +
+                     shape_str(w.shape()) + " (" + geometry_str(geometry) + ")");
+  }
+  const std::size_t cin = x.dim(1), cout = w.dim(1);
+  const ColGeometry g{x.dim(0), cout, out_size(x.dim(2)) - 2 * p, out_size(x.dim(3)) - 2 * p,
+                      k, s, p, x.dim(2), x.dim(3)};
+  const std::size_t rows = g.rows(), n = g.cols(), grid = g.grid_h * g.grid_w;
+
+  Tensor<T> xc = Tensor<T>::from_shape({cin, n});  // (Cin, B*H*W)
+  to_channel_major(x.value().data(), g.batch, cin, grid, xc.data());
+  Tensor<T> cols = Tensor<T>::from_shape({rows, n});  // (Cout*k*k, B*H*W) = W^T xc
+  detail::gemm_into(true, false, rows, n, cin, w.value().data(), rows, xc.data(), n, T(0),
+                    cols.data(), n);
+  Tensor<T> y = Tensor<T>::from_shape({g.batch, cout, g.img_h, g.img_w});
+  const std::size_t plane = g.img_h * g.img_w;
+  for (std::size_t bc = 0; bc < g.batch * cout; ++bc) {
+    std::fill_n(y.data() + bc * plane, plane, b.defined() ? b.value().data()[bc % cout] : T(0));
+  }
+  col2im_add(cols.data(), g, y.data());
+
+  std::vector<Variable<T>> parents{x, w};
+  if (b.defined()) parents.push_back(b);
+  return make_op<T>("conv_transpose2d", std::move(y), parents,
+                    [x, w, b, g, cin, xc = std::move(xc)](const Node<T>& out) {
+    const std::size_t rows_ = g.rows(), n_ = g.cols(), grid_ = g.grid_h * g.grid_w;
+    const T* dy = out.grad.data();  // (B, Cout, Ho, Wo)
+    if (b.defined() && b.requires_grad()) {
+      accumulate_channel_sums(dy, g.batch, g.channels, g.img_h * g.img_w, *b.node());
+    }
+    if (!w.requires_grad() && !x.requires_grad()) return;
+    Tensor<T> dcols = Tensor<T>::from_shape({rows_, n_});  // (Cout*k*k, B*H*W)
+    im2col(dy, g, dcols.data());
+    if (w.requires_grad()) {  // dW (Cin, Cout*k*k) = xc dcols^T
+      Node<T>& nw = *w.node();
+      const T beta = detail::grad_beta(nw);
+      detail::gemm_into(false, true, cin, rows_, n_, xc.data(), n_, dcols.data(), n_, beta,
+                        nw.grad.data(), rows_);
+    }
+    if (x.requires_grad()) {  // dxc (Cin, B*H*W) = W dcols; dx (+)= its (B, Cin, H, W) view
+      Tensor<T> dxc = Tensor<T>::from_shape({cin, n_});
+      detail::gemm_into(false, false, cin, n_, rows_, w.value().data(), rows_, dcols.data(), n_,
+                        T(0), dxc.data(), n_);
+      Node<T>& nx = *x.node();
+      const bool fresh = nx.grad_slot();
+      from_channel_major(dxc.data(), g.batch, cin, grid_, static_cast<const T*>(nullptr), !fresh,
+                         nx.grad.data());
+    }
+  });
+}
+
+#define GENLAB_INSTANTIATE_CONV(T)                                                            \
+  template Variable<T> conv2d<T>(const Variable<T>&, const Variable<T>&, const Variable<T>&,  \
+                                 Conv2dGeometry);                                             \
+  template Variable<T> conv_transpose2d<T>(const Variable<T>&, const Variable<T>&,            \
+                                           const Variable<T>&, Conv2dGeometry);
+GENLAB_INSTANTIATE_FLOAT_DOUBLE(GENLAB_INSTANTIATE_CONV)
+
+}  // namespace genlab

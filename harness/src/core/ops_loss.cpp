@@ -1,0 +1,244 @@
+// Losses and log-densities: elementwise terms of equal-shaped operands, then Reduction None
+// (same shape), Sum or Mean (0-d; summed in double, in a fixed order). Gradients flow to every
+// operand that requires one, targets included. No broadcasting and no class weights.
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <string>
+
+#include "core/instantiate.hpp"
+#include "genlab/error.hpp"
+#include "genlab/ops.hpp"
+
+namespace genlab {
+
+namespace {
+
+template <class T>
+void check_same(const char* op, const char* name_a, const Variable<T>& a, const char* name_b,
+                const Variable<T>& b) {
+  if (a.shape() != b.shape()) {
+    throw ShapeError(std::string(op) + ": " + name_a + " " + shape_str(a.shape()) + " and " +
+                     name_b + " " + shape_str(b.shape()) + " must have the same shape");
+  }
+}
+
+// The loss terms l (like the operands) reduced as asked: l itself, or a 0-d sum or mean.
+template <class T>
+Tensor<T> reduce(Tensor<T> l, Reduction reduction) {
+  if (reduction == Reduction::None) return l;
+  double acc = 0.0;
+  for (std::size_t i = 0; i < l.size(); ++i) acc += l.data()[i];
+  if (reduction == Reduction::Mean) acc /= static_cast<double>(l.size());
+  Tensor<T> out = Tensor<T>::from_shape(Shape{});
+  out.data()[0] = static_cast<T>(acc);
+  return out;
+}
+
+// dL/dl[i] given the result's gradient: per element for None, one scalar for Sum and Mean.
+template <class T>
+struct Upstream {
+  const T* g;
+  T scalar;
+  bool per_element;
+  T operator()(std::size_t i) const { return per_element ? g[i] : scalar; }
+};
+
+template <class T>
+Upstream<T> upstream(const Node<T>& out, Reduction reduction, std::size_t n) {
+  const T* g = out.grad.data();
+  if (reduction == Reduction::None) return {g, T(0), true};
+  const T scalar = reduction == Reduction::Mean ? g[0] / static_cast<T>(n) : g[0];
+  return {g, scalar, false};
+}
+
+// v.grad (+)= up(i) * partial(i), when v requires a gradient.
+template <class T, class F>
+void backprop(const Variable<T>& v, const Upstream<T>& up, F&& partial) {
+  if (!v.requires_grad()) return;
+  accumulate_each(*v.node(), [&](std::size_t i) { return up(i) * partial(i); });
+}
+
+// The loss terms f(i) for i < n, in a tensor of the given shape.
+template <class T, class F>
+Tensor<T> terms(const Shape& shape, F&& f) {
+  Tensor<T> l = Tensor<T>::from_shape(shape);
+  for (std::size_t i = 0; i < l.size(); ++i) l.data()[i] = f(i);
+  return l;
+}
+
+template <class T>
+T sigmoid_of(T z) {
+  if (z >= T(0)) return T(1) / (T(1) + std::exp(-z));
+  const T e = std::exp(z);
+  return e / (T(1) + e);
+}
+
+// max(z, 0) - z t + log1p(exp(-|z|)): finite for any finite z.
+template <class T>
+T bce_logit_term(T z, T t) {
+  return std::max(z, T(0)) - z * t + std::log1p(std::exp(-std::abs(z)));
+}
+
+template <class T>
+T clamped_log(T v) {
+  return std::max(std::log(v), T(-100));  // PyTorch's BCELoss clamp
+}
+
+}  // namespace
+
+// logits, targets: same shape -> loss terms max(z,0) - z t + log1p(exp(-|z|)), reduced.
+template <class T>
+Variable<T> bce_with_logits(const Variable<T>& logits, const Variable<T>& targets,
+                            Reduction reduction) {
+  check_same("bce_with_logits", "logits", logits, "targets", targets);
+  const T* z = logits.value().data();
+  const T* t = targets.value().data();
+  Tensor<T> l = terms<T>(logits.shape(), [&](std::size_t i) { return bce_logit_term(z[i], t[i]); });
+  return make_op<T>("bce_with_logits", reduce(std::move(l), reduction), {logits, targets},
+                    [logits, targets, reduction](const Node<T>& out) {
+    const auto up = upstream(out, reduction, logits.size());
+    const T* zv = logits.value().data();
+    const T* tv = targets.value().data();
+    backprop(logits, up, [&](std::size_t i) { return sigmoid_of(zv[i]) - tv[i]; });
+    backprop(targets, up, [&](std::size_t i) { return -zv[i]; });
+  });
+}
+
+// probs in [0, 1], targets: same shape -> -(t log p + (1 - t) log(1 - p)), logs clamped >= -100.
+// d/dp = (p - t) / max(p (1 - p), 1e-12), as PyTorch's BCELoss.
+template <class T>
+Variable<T> bce(const Variable<T>& probs, const Variable<T>& targets, Reduction reduction) {
+  check_same("bce", "probs", probs, "targets", targets);
+  const T* p = probs.value().data();
+  const T* t = targets.value().data();
+  Tensor<T> l = terms<T>(probs.shape(), [&](std::size_t i) {
+    return -(t[i] * clamped_log(p[i]) + (T(1) - t[i]) * clamped_log(T(1) - p[i]));
+  });
+  return make_op<T>("bce", reduce(std::move(l), reduction), {probs, targets},
+                    [probs, targets, reduction](const Node<T>& out) {
+    const auto up = upstream(out, reduction, probs.size());
+    const T* pv = probs.value().data();
+    const T* tv = targets.value().data();
+    backprop(probs, up, [&](std::size_t i) {
+      return (pv[i] - tv[i]) / std::max(pv[i] * (T(1) - pv[i]), T(1e-12));
+    });
+    backprop(targets, up,
+             [&](std::size_t i) { return clamped_log(T(1) - pv[i]) - clamped_log(pv[i]); });
+  });
+}
+
+// a, b: same shape -> (a - b)^2, reduced.
+template <class T>
+Variable<T> mse(const Variable<T>& a, const Variable<T>& b, Reduction reduction) {
+  check_same("mse", "a", a, "b", b);
+  const T* av = a.value().data();
+  const T* bv = b.value().data();
+  Tensor<T> l = terms<T>(a.shape(), [&](std::size_t i) { return (av[i] - bv[i]) * (av[i] - bv[i]); });
+  return make_op<T>("mse", reduce(std::move(l), reduction), {a, b},
+                    [a, b, reduction](const Node<T>& out) {
+    const auto up = upstream(out, reduction, a.size());
+    const T* x = a.value().data();
+    const T* y = b.value().data();
+    backprop(a, up, [&](std::size_t i) { return T(2) * (x[i] - y[i]); });
+    backprop(b, up, [&](std::size_t i) { return T(2) * (y[i] - x[i]); });
+  });
+}
+
+// a, b: same shape -> |a - b|, reduced; the subgradient at a == b is 0.
+template <class T>
+Variable<T> l1(const Variable<T>& a, const Variable<T>& b, Reduction reduction) {
+  check_same("l1", "a", a, "b", b);
+  const T* av = a.value().data();
+  const T* bv = b.value().data();
+  Tensor<T> l = terms<T>(a.shape(), [&](std::size_t i) { return std::abs(av[i] - bv[i]); });
+  return make_op<T>("l1", reduce(std::move(l), reduction), {a, b},
+                    [a, b, reduction](const Node<T>& out) {
+    const auto up = upstream(out, reduction, a.size());
+    const T* x = a.value().data();
+    const T* y = b.value().data();
+    const auto sign = [](T d) { return d > T(0) ? T(1) : (d < T(0) ? T(-1) : T(0)); };
+    backprop(a, up, [&](std::size_t i) { return sign(x[i] - y[i]); });
+    backprop(b, up, [&](std::size_t i) { return -sign(x[i] - y[i]); });
+  });
+}
+
+// mu, logvar: same shape -> 0.5 (mu^2 + exp(logvar) - 1 - logvar), reduced.
+template <class T>
+Variable<T> gaussian_kl(const Variable<T>& mu, const Variable<T>& logvar, Reduction reduction) {
+  check_same("gaussian_kl", "mu", mu, "logvar", logvar);
+  const T* m = mu.value().data();
+  const T* lv = logvar.value().data();
+  Tensor<T> l = terms<T>(mu.shape(), [&](std::size_t i) {
+    return T(0.5) * (m[i] * m[i] + std::exp(lv[i]) - T(1) - lv[i]);
+  });
+  return make_op<T>("gaussian_kl", reduce(std::move(l), reduction), {mu, logvar},
+                    [mu, logvar, reduction](const Node<T>& out) {
+    const auto up = upstream(out, reduction, mu.size());
+    const T* mv = mu.value().data();
+    const T* lvv = logvar.value().data();
+    backprop(mu, up, [&](std::size_t i) { return mv[i]; });
+    backprop(logvar, up, [&](std::size_t i) { return T(0.5) * (std::exp(lvv[i]) - T(1)); });
+  });
+}
+
+// x, mu, logvar: same shape -> -0.5 (log(2 pi) + logvar + (x - mu)^2 exp(-logvar)), reduced.
+template <class T>
+Variable<T> gaussian_log_density(const Variable<T>& x, const Variable<T>& mu,
+                                 const Variable<T>& logvar, Reduction reduction) {
+  check_same("gaussian_log_density", "x", x, "mu", mu);
+  check_same("gaussian_log_density", "x", x, "logvar", logvar);
+  const T log_2pi = static_cast<T>(std::log(2.0 * std::numbers::pi));
+  const T* xv = x.value().data();
+  const T* m = mu.value().data();
+  const T* lv = logvar.value().data();
+  Tensor<T> l = terms<T>(x.shape(), [&](std::size_t i) {
+    const T d = xv[i] - m[i];
+    return T(-0.5) * (log_2pi + lv[i] + d * d * std::exp(-lv[i]));
+  });
+  return make_op<T>("gaussian_log_density", reduce(std::move(l), reduction), {x, mu, logvar},
+                    [x, mu, logvar, reduction](const Node<T>& out) {
+    const auto up = upstream(out, reduction, x.size());
+    const T* xs = x.value().data();
+    const T* ms = mu.value().data();
+    const T* lvs = logvar.value().data();
+    // z = (x - mu) exp(-logvar): d/dx = -z, d/dmu = z, d/dlogvar = -0.5 (1 - (x - mu) z)
+    const auto z = [&](std::size_t i) { return (xs[i] - ms[i]) * std::exp(-lvs[i]); };
+    backprop(x, up, [&](std::size_t i) { return -z(i); });
+    backprop(mu, up, [&](std::size_t i) { return z(i); });
+    backprop(logvar, up,
+             [&](std::size_t i) { return T(-0.5) * (T(1) - (xs[i] - ms[i]) * z(i)); });
+  });
+}
+
+// x, logits: same shape -> log Bernoulli(x; sigmoid(logits)) = -bce_with_logits(logits, x).
+template <class T>
+Variable<T> bernoulli_log_density(const Variable<T>& x, const Variable<T>& logits,
+                                  Reduction reduction) {
+  check_same("bernoulli_log_density", "x", x, "logits", logits);
+  const T* xv = x.value().data();
+  const T* z = logits.value().data();
+  Tensor<T> l = terms<T>(x.shape(), [&](std::size_t i) { return -bce_logit_term(z[i], xv[i]); });
+  return make_op<T>("bernoulli_log_density", reduce(std::move(l), reduction), {x, logits},
+                    [x, logits, reduction](const Node<T>& out) {
+    const auto up = upstream(out, reduction, x.size());
+    const T* xs = x.value().data();
+    const T* zs = logits.value().data();
+    backprop(x, up, [&](std::size_t i) { return zs[i]; });
+    backprop(logits, up, [&](std::size_t i) { return xs[i] - sigmoid_of(zs[i]); });
+  });
+}
+
+#define GENLAB_INSTANTIATE_LOSS(T)                                                              \
+  template Variable<T> bce_with_logits<T>(const Variable<T>&, const Variable<T>&, Reduction);  \
+  template Variable<T> bce<T>(const Variable<T>&, const Variable<T>&, Reduction);              \
+  template Variable<T> mse<T>(const Variable<T>&, const Variable<T>&, Reduction);              \
+  template Variable<T> l1<T>(const Variable<T>&, const Variable<T>&, Reduction);               \
+  template Variable<T> gaussian_kl<T>(const Variable<T>&, const Variable<T>&, Reduction);      \
+  template Variable<T> gaussian_log_density<T>(const Variable<T>&, const Variable<T>&,         \
+                                               const Variable<T>&, Reduction);                 \
+  template Variable<T> bernoulli_log_density<T>(const Variable<T>&, const Variable<T>&,        \
+                                                Reduction);
+GENLAB_INSTANTIATE_FLOAT_DOUBLE(GENLAB_INSTANTIATE_LOSS)
+
+}  // namespace genlab
