@@ -42,8 +42,8 @@ TEST_CASE("init: normal is N(0, std)") {
   InitSpec spec{Init::Normal, 0.02};
   const Tensor<double> w = init_weight<double>({400, 300}, 400, 300, spec, rng);
   CHECK(stddev(w) == doctest::Approx(0.02).epsilon(0.01));  // standard error 0.2%
-  CHECK(std::abs(xt::mean(w)()) < 0.0003);                   // standard error 0.00006
-  CHECK(max_abs(w) > 4 * 0.02);                              // unbounded: 120000 draws pass 4 sd
+  CHECK(std::abs(xt::mean(w)()) < 0.0003);                  // standard error 0.00006
+  CHECK(max_abs(w) > 4 * 0.02);                             // unbounded: 120000 draws pass 4 sd
   InitSpec zero_std{Init::Normal, 0.0};
   CHECK(max_abs(init_weight<double>({10}, 1, 1, zero_std, rng)) == 0.0);
 }
@@ -62,7 +62,8 @@ TEST_CASE("init: same stream, same weights; float and double agree to rounding")
   const Tensor<double> wb = init_weight<double>({30, 20}, 30, 20, {}, b);
   const Tensor<float> wc = init_weight<float>({30, 20}, 30, 20, {}, c);
   CHECK(wa == wb);
-  CHECK(max_abs(Tensor<float>(cast<float>(wa) - wc)) < 1e-7);  // the same draws, bounds rounded to float
+  CHECK(max_abs(Tensor<float>(cast<float>(wa) - wc)) <
+        1e-7);  // the same draws, bounds rounded to float
 }
 
 TEST_CASE("init: a zero fan or a negative std is a ConfigError") {

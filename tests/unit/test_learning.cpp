@@ -74,8 +74,8 @@ void check_learns(const MakeOptimizer& make, int steps) {
 }  // namespace
 
 TEST_CASE("learning: an MLP regression loses 10x of its loss with SGD + momentum") {
-  check_learns([](auto p) { return make_sgd(std::move(p), SgdOptions{.lr = 0.1, .momentum = 0.9}); },
-               400);
+  check_learns(
+      [](auto p) { return make_sgd(std::move(p), SgdOptions{.lr = 0.1, .momentum = 0.9}); }, 400);
 }
 
 TEST_CASE("learning: an MLP regression loses 10x of its loss with Adam") {
@@ -92,7 +92,8 @@ TEST_CASE("learning: training is bit-for-bit reproducible from the seed") {
   CHECK(std::memcmp(&a.last_loss, &b.last_loss, sizeof(float)) == 0);
   REQUIRE(a.params.size() == b.params.size());
   for (std::size_t i = 0; i < a.params.size(); ++i) {
-    CHECK(std::memcmp(a.params[i].data(), b.params[i].data(), a.params[i].size() * sizeof(float)) == 0);
+    CHECK(std::memcmp(a.params[i].data(), b.params[i].data(), a.params[i].size() * sizeof(float)) ==
+          0);
   }
   CHECK(a.last_loss != c.last_loss);  // another seed, another run
 }

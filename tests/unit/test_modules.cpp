@@ -106,7 +106,8 @@ TEST_CASE("modules: ConvTranspose2d gradients w.r.t. input, W and b") {
   GENLAB_CHECK_GRAD(module_gradcheck(deconv, x), 1e-6);  // tolerance 1e-6
 }
 
-TEST_CASE("modules: BatchNorm1d and BatchNorm2d in training mode, gradients w.r.t. x, gamma, beta") {
+TEST_CASE(
+    "modules: BatchNorm1d and BatchNorm2d in training mode, gradients w.r.t. x, gamma, beta") {
   BatchNorm1d<double> bn1(3);
   bn1.gamma.mutable_value() = TensorD{0.5, 1.5, -1.0};  // away from the identity start
   bn1.beta.mutable_value() = TensorD{0.1, -0.2, 0.3};
@@ -134,7 +135,8 @@ TEST_CASE("modules: BatchNorm follows training(): batch statistics vs running st
   CHECK(eval_out(1, 1) == doctest::Approx((30 - 2.0) / std::sqrt(0.9 + 20 + 1e-5)));
 }
 
-TEST_CASE("modules: Sequential gradients through conv, activation, reshape, batch norm and linear") {
+TEST_CASE(
+    "modules: Sequential gradients through conv, activation, reshape, batch norm and linear") {
   Rng rng(4, "init");
   Sequential<double> net;
   net.add("conv", std::make_unique<Conv2d<double>>(1, 2, 3, Conv2dGeometry{}, rng))
@@ -172,8 +174,8 @@ TEST_CASE("modules: hierarchical parameter and buffer names") {
 
   CHECK(names_of(encoder.parameters("encoder/")) ==
         std::vector<std::string>{"encoder/block/conv/W", "encoder/block/conv/b",
-                                 "encoder/block/bn/gamma", "encoder/block/bn/beta",
-                                 "encoder/fc1/W", "encoder/fc1/b"});
+                                 "encoder/block/bn/gamma", "encoder/block/bn/beta", "encoder/fc1/W",
+                                 "encoder/fc1/b"});
   CHECK(names_of(encoder.parameters()).front() == "block/conv/W");
   const auto buffers = encoder.buffers("encoder/");
   REQUIRE(buffers.size() == 2);

@@ -111,7 +111,8 @@ TEST_CASE("optim: SGD weight decay adds wd p to the gradient") {
   set_grad(w, 0.5, 1.0);
   opt->step();  // g' = (0.5 + 0.1, 1 - 0.2) = (0.6, 0.8); p = (1 - 0.06, -2 - 0.08)
   check_value(w, 0.94, -2.08);
-  opt->step();  // g' = (0.5 + 0.094, 1 - 0.208) = (0.594, 0.792); p = (0.94 - 0.0594, -2.08 - 0.0792)
+  opt->step();  // g' = (0.5 + 0.094, 1 - 0.208) = (0.594, 0.792); p = (0.94 - 0.0594, -2.08 -
+                // 0.0792)
   check_value(w, 0.8806, -2.1592);
 }
 
@@ -159,8 +160,8 @@ TEST_CASE("optim: Adam weight decay is coupled (L2 in the gradient), AdamW's is 
   }
   {
     auto params = tiny(1.0, -2.0);
-    auto opt = make_adam(params, AdamOptions{.lr = 0.1, .weight_decay = 0.1,
-                                             .decoupled_weight_decay = true});
+    auto opt = make_adam(
+        params, AdamOptions{.lr = 0.1, .weight_decay = 0.1, .decoupled_weight_decay = true});
     const VarD& w = params[0].variable;
     set_grad(w, 0.5, 1.0);
     opt->step();
@@ -197,7 +198,8 @@ TEST_CASE("optim: RMSProp with momentum accumulates the scaled gradient") {
   const VarD& w = params[0].variable;
   set_grad(w, 0.5, 1.0);
   opt->step();
-  // s = (0.0025, 0.01); buf = g / (sqrt(s) + eps) = (0.5 / (0.05 + 1e-8), 1 / (0.1 + 1e-8)) ~ (10, 10)
+  // s = (0.0025, 0.01); buf = g / (sqrt(s) + eps) = (0.5 / (0.05 + 1e-8), 1 / (0.1 + 1e-8)) ~ (10,
+  // 10)
   const double b1a = 0.5 / (0.05 + 1e-8), b1b = 1 / (0.1 + 1e-8);
   check_value(w, 1 - 0.01 * b1a, -2 - 0.01 * b1b);
   set_grad(w, -1.0, 0.5);
@@ -211,7 +213,8 @@ TEST_CASE("optim: RMSProp with momentum accumulates the scaled gradient") {
 // ---- exact resume ----
 namespace {
 
-using MakeOptimizer = std::function<std::unique_ptr<Optimizer<float>>(std::vector<NamedParameter<float>>)>;
+using MakeOptimizer =
+    std::function<std::unique_ptr<Optimizer<float>>(std::vector<NamedParameter<float>>)>;
 
 std::vector<NamedParameter<float>> two_params() {
   Rng rng(31, "init");
@@ -285,8 +288,9 @@ TEST_CASE("optim: export, restore and continue equals never interrupting, bit fo
   }
   SUBCASE("sgd nesterov + weight decay") {
     check_exact_resume([](auto p) {
-      return make_sgd(std::move(p), SgdOptions{.lr = 0.05, .momentum = 0.9, .weight_decay = 1e-2,
-                                                .nesterov = true});
+      return make_sgd(
+          std::move(p),
+          SgdOptions{.lr = 0.05, .momentum = 0.9, .weight_decay = 1e-2, .nesterov = true});
     });
   }
   SUBCASE("adam") {
@@ -294,8 +298,9 @@ TEST_CASE("optim: export, restore and continue equals never interrupting, bit fo
   }
   SUBCASE("adamw") {
     check_exact_resume([](auto p) {
-      return make_adam(std::move(p), AdamOptions{.lr = 0.01, .weight_decay = 0.1,
-                                                 .decoupled_weight_decay = true});
+      return make_adam(
+          std::move(p),
+          AdamOptions{.lr = 0.01, .weight_decay = 0.1, .decoupled_weight_decay = true});
     });
   }
   SUBCASE("rmsprop momentum") {
@@ -315,8 +320,8 @@ TEST_CASE("optim: state names and the step count survive export") {
   TensorMap<float> st = adam->state();
   std::vector<std::string> keys;
   for (const auto& kv : st) keys.push_back(kv.first);
-  CHECK(keys == std::vector<std::string>{"m/enc/fc/W", "m/enc/fc/b", "step", "v/enc/fc/W",
-                                         "v/enc/fc/b"});
+  CHECK(keys ==
+        std::vector<std::string>{"m/enc/fc/W", "m/enc/fc/b", "step", "v/enc/fc/W", "v/enc/fc/b"});
   // counts above float's 2^24 integers stay exact: {high, low} = {300, 5} -> 300 * 65536 + 5
   st.at("step") = Tensor<float>{300.0f, 5.0f};
   adam->load_state(st);
@@ -370,7 +375,8 @@ TEST_CASE("optim: step() does not allocate after the first step") {
   opts.push_back(make_sgd(params, SgdOptions{.lr = 1e-3}));
   opts.push_back(make_sgd(params, SgdOptions{.lr = 1e-3, .momentum = 0.9, .nesterov = true}));
   opts.push_back(make_adam(params, AdamOptions{.weight_decay = 1e-2}));
-  opts.push_back(make_adam(params, AdamOptions{.weight_decay = 1e-2, .decoupled_weight_decay = true}));
+  opts.push_back(
+      make_adam(params, AdamOptions{.weight_decay = 1e-2, .decoupled_weight_decay = true}));
   opts.push_back(make_rmsprop(params, RmspropOptions{.momentum = 0.9}));
   fake_backward(params, 0);
   for (auto& opt : opts) opt->step();
@@ -407,10 +413,9 @@ TEST_CASE("optim: learning-rate schedules") {
 }
 
 TEST_CASE("optim: clip_grad_norm scales to max_norm and returns the norm before") {
-  std::vector<NamedParameter<double>> params{
-      {"a", VarD::parameter(Tensor<double>{0.0, 0.0})},
-      {"b", VarD::parameter(Tensor<double>{0.0})},
-      {"no_grad", VarD::parameter(Tensor<double>{5.0})}};
+  std::vector<NamedParameter<double>> params{{"a", VarD::parameter(Tensor<double>{0.0, 0.0})},
+                                             {"b", VarD::parameter(Tensor<double>{0.0})},
+                                             {"no_grad", VarD::parameter(Tensor<double>{5.0})}};
   params[0].variable.node()->accumulate(Tensor<double>{3.0, 4.0});
   params[1].variable.node()->accumulate(Tensor<double>{12.0});
   // norm = sqrt(9 + 16 + 144) = 13; max_norm 26 leaves the gradients alone

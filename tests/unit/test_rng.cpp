@@ -56,7 +56,8 @@ TEST_CASE("rng: different names or seeds give different, uncorrelated streams") 
   CHECK(std::abs(correlation(u_init, u_data)) < 0.02);
   CHECK(std::abs(correlation(u_init, u_seed)) < 0.02);
   // successive draws of one stream are not correlated either (lag 1)
-  const std::vector<double> head(u_init.begin(), u_init.end() - 1), tail(u_init.begin() + 1, u_init.end());
+  const std::vector<double> head(u_init.begin(), u_init.end() - 1),
+      tail(u_init.begin() + 1, u_init.end());
   CHECK(std::abs(correlation(head, tail)) < 0.02);
 }
 
@@ -85,7 +86,8 @@ TEST_CASE("rng: 10^6 normals have mean 0, variance 1, skew 0 and kurtosis 3") {
   CHECK(std::abs(skew) < 0.02);
   CHECK(std::abs(kurtosis - 3.0) < 0.04);
   // tails: P(|z| > 3) = 0.0027 for a standard normal (expected 2700 of 10^6, sd ~52)
-  const auto beyond3 = std::count_if(z.begin(), z.end(), [](double x) { return std::abs(x) > 3.0; });
+  const auto beyond3 =
+      std::count_if(z.begin(), z.end(), [](double x) { return std::abs(x) > 3.0; });
   CHECK(beyond3 > 2400);
   CHECK(beyond3 < 3000);
 }

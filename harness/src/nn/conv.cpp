@@ -13,7 +13,8 @@ namespace {
 void require_positive(const char* layer, std::size_t in_channels, std::size_t out_channels,
                       std::size_t kernel, Conv2dGeometry g) {
   if (in_channels == 0 || out_channels == 0 || kernel == 0 || g.stride == 0) {
-    throw ConfigError(std::string(layer) + ": channels, kernel and stride must be positive, got in " +
+    throw ConfigError(std::string(layer) +
+                      ": channels, kernel and stride must be positive, got in " +
                       std::to_string(in_channels) + " out " + std::to_string(out_channels) +
                       " kernel " + std::to_string(kernel) + " stride " + std::to_string(g.stride));
   }
@@ -40,16 +41,15 @@ Variable<T> Conv2d<T>::forward(const Variable<T>& x) {
 }
 
 template <class T>
-void Conv2d<T>::collect_parameters(const std::string& prefix,
-                                   std::vector<NamedParameter<T>>& out) {
+void Conv2d<T>::collect_parameters(const std::string& prefix, std::vector<NamedParameter<T>>& out) {
   out.push_back({prefix + "W", weight});
   if (bias.defined()) out.push_back({prefix + "b", bias});
 }
 
 template <class T>
 ConvTranspose2d<T>::ConvTranspose2d(std::size_t in_channels, std::size_t out_channels,
-                                    std::size_t kernel, Conv2dGeometry g, Rng& rng,
-                                    InitSpec init, bool with_bias)
+                                    std::size_t kernel, Conv2dGeometry g, Rng& rng, InitSpec init,
+                                    bool with_bias)
     : geometry(g) {
   require_positive("ConvTranspose2d", in_channels, out_channels, kernel, g);
   // W: (Cin, Cout, k, k); PyTorch: fan_in = W.size(1) k k = Cout k k, fan_out = Cin k k

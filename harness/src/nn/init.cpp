@@ -24,7 +24,8 @@ Tensor<T> init_weight(const Shape& shape, std::size_t fan_in, std::size_t fan_ou
                       Rng& rng) {
   switch (spec.kind) {
     case Init::KaimingUniform: {
-      // gain sqrt(2 / (1 + a^2)) = sqrt(1/3); bound = sqrt(3) * gain / sqrt(fan_in) = 1/sqrt(fan_in)
+      // gain sqrt(2 / (1 + a^2)) = sqrt(1/3); bound = sqrt(3) * gain / sqrt(fan_in) =
+      // 1/sqrt(fan_in)
       require_fan("init_weight (kaiming_uniform) fan_in", fan_in, shape);
       const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));
       return rng.uniform_tensor<T>(shape, T(-bound), T(bound));
@@ -53,7 +54,7 @@ Tensor<T> init_bias(const Shape& shape, std::size_t fan_in, Rng& rng) {
   return rng.uniform_tensor<T>(shape, T(-bound), T(bound));
 }
 
-#define GENLAB_INSTANTIATE(T)                                                               \
+#define GENLAB_INSTANTIATE(T)                                                                \
   template Tensor<T> init_weight<T>(const Shape&, std::size_t, std::size_t, InitSpec, Rng&); \
   template Tensor<T> init_bias<T>(const Shape&, std::size_t, Rng&);
 GENLAB_INSTANTIATE_FLOAT_DOUBLE(GENLAB_INSTANTIATE)

@@ -12,8 +12,8 @@ namespace genlab {
 template <class T>
 Linear<T>::Linear(std::size_t in, std::size_t out, Rng& rng, InitSpec init, bool with_bias) {
   if (in == 0 || out == 0) {
-    throw ConfigError("Linear: in and out features must be positive, got in " +
-                      std::to_string(in) + " out " + std::to_string(out));
+    throw ConfigError("Linear: in and out features must be positive, got in " + std::to_string(in) +
+                      " out " + std::to_string(out));
   }
   // W: (in, out), b: (out,) -- drawn in this order from rng
   weight = Variable<T>::parameter(init_weight<T>({in, out}, in, out, init, rng));
@@ -27,8 +27,7 @@ Variable<T> Linear<T>::forward(const Variable<T>& x) {
 }
 
 template <class T>
-void Linear<T>::collect_parameters(const std::string& prefix,
-                                   std::vector<NamedParameter<T>>& out) {
+void Linear<T>::collect_parameters(const std::string& prefix, std::vector<NamedParameter<T>>& out) {
   out.push_back({prefix + "W", weight});
   if (bias.defined()) out.push_back({prefix + "b", bias});
 }

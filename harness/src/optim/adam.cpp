@@ -25,7 +25,8 @@ struct AdamCoefficients {
 };
 
 template <class T, bool CoupledDecay>
-void adam_update(T* p, const T* g, T* m, T* v, std::size_t n, const AdamCoefficients<T>& c) {
+void adam_update(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v,
+                 std::size_t n, const AdamCoefficients<T>& c) {
   for (std::size_t j = 0; j < n; ++j) {
     const T pj = p[j] * c.decoupled_keep;
     const T gj = CoupledDecay ? g[j] + c.coupled_wd * pj : g[j];
@@ -41,13 +42,17 @@ template <class T>
 class Adam final : public Optimizer<T> {
  public:
   Adam(std::vector<NamedParameter<T>> params, AdamOptions o)
-      : Optimizer<T>(std::move(params), o.lr), o_(o), m_("m", this->params_), v_("v", this->params_) {
+      : Optimizer<T>(std::move(params), o.lr),
+        o_(o),
+        m_("m", this->params_),
+        v_("v", this->params_) {
     const bool ok = o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1 && o.eps >= 0 &&
                     o.weight_decay >= 0;
     if (!ok) {
-      throw ConfigError("adam: need 0 <= beta1, beta2 < 1, eps >= 0, weight_decay >= 0; got beta1 " +
-                        std::to_string(o.beta1) + " beta2 " + std::to_string(o.beta2) + " eps " +
-                        std::to_string(o.eps) + " weight_decay " + std::to_string(o.weight_decay));
+      throw ConfigError(
+          "adam: need 0 <= beta1, beta2 < 1, eps >= 0, weight_decay >= 0; got beta1 " +
+          std::to_string(o.beta1) + " beta2 " + std::to_string(o.beta2) + " eps " +
+          std::to_string(o.eps) + " weight_decay " + std::to_string(o.weight_decay));
     }
   }
 

@@ -21,11 +21,13 @@ template <class T>
 Optimizer<T>::Optimizer(std::vector<NamedParameter<T>> params, double lr)
     : params_(std::move(params)), lr_(lr) {
   if (!std::isfinite(lr) || lr < 0) {
-    throw ConfigError("optimizer: learning rate must be finite and >= 0, got " + std::to_string(lr));
+    throw ConfigError("optimizer: learning rate must be finite and >= 0, got " +
+                      std::to_string(lr));
   }
   std::set<std::string> names;
   for (const auto& p : params_) {
-    if (!p.variable.defined()) throw ConfigError("optimizer: parameter '" + p.name + "' is undefined");
+    if (!p.variable.defined())
+      throw ConfigError("optimizer: parameter '" + p.name + "' is undefined");
     if (!names.insert(p.name).second) {
       throw ConfigError("optimizer: duplicate parameter name '" + p.name + "'");
     }

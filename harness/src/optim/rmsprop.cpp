@@ -1,6 +1,6 @@
 // RMSProp as torch.optim.RMSprop (centered off):  g' = g + wd p;  s = a s + (1-a) g'^2;
-// with momentum mu > 0: buf = mu buf + g' / (sqrt(s) + eps), p -= lr buf;  else p -= lr g' / (sqrt(s) + eps).
-// Buffers are allocated in the constructor; step() never allocates.
+// with momentum mu > 0: buf = mu buf + g' / (sqrt(s) + eps), p -= lr buf;  else p -= lr g' /
+// (sqrt(s) + eps). Buffers are allocated in the constructor; step() never allocates.
 #include <cmath>
 #include <string>
 
@@ -14,8 +14,8 @@ namespace genlab {
 namespace {
 
 template <class T>
-void rmsprop_update(T* p, const T* g, T* sq, std::size_t n, T lr, T alpha, T one_minus_alpha,
-                    T eps, T wd) {
+void rmsprop_update(T* __restrict p, const T* __restrict g, T* __restrict sq, std::size_t n, T lr,
+                    T alpha, T one_minus_alpha, T eps, T wd) {
   for (std::size_t j = 0; j < n; ++j) {
     const T gj = g[j] + wd * p[j];
     const T s = alpha * sq[j] + one_minus_alpha * gj * gj;
@@ -25,8 +25,9 @@ void rmsprop_update(T* p, const T* g, T* sq, std::size_t n, T lr, T alpha, T one
 }
 
 template <class T>
-void rmsprop_momentum_update(T* p, const T* g, T* sq, T* buf, std::size_t n, T lr, T alpha,
-                             T one_minus_alpha, T eps, T wd, T mu) {
+void rmsprop_momentum_update(T* __restrict p, const T* __restrict g, T* __restrict sq,
+                             T* __restrict buf, std::size_t n, T lr, T alpha, T one_minus_alpha,
+                             T eps, T wd, T mu) {
   for (std::size_t j = 0; j < n; ++j) {
     const T gj = g[j] + wd * p[j];
     const T s = alpha * sq[j] + one_minus_alpha * gj * gj;
@@ -45,13 +46,13 @@ class Rmsprop final : public Optimizer<T> {
         o_(o),
         square_avg_("square_avg", this->params_),
         momentum_("momentum", this->params_, o.momentum != 0) {
-    const bool ok = o.alpha >= 0 && o.alpha <= 1 && o.eps >= 0 && o.weight_decay >= 0 &&
-                    o.momentum >= 0;
+    const bool ok =
+        o.alpha >= 0 && o.alpha <= 1 && o.eps >= 0 && o.weight_decay >= 0 && o.momentum >= 0;
     if (!ok) {
-      throw ConfigError("rmsprop: need 0 <= alpha <= 1, eps, weight_decay, momentum >= 0; got alpha " +
-                        std::to_string(o.alpha) + " eps " + std::to_string(o.eps) +
-                        " weight_decay " + std::to_string(o.weight_decay) + " momentum " +
-                        std::to_string(o.momentum));
+      throw ConfigError(
+          "rmsprop: need 0 <= alpha <= 1, eps, weight_decay, momentum >= 0; got alpha " +
+          std::to_string(o.alpha) + " eps " + std::to_string(o.eps) + " weight_decay " +
+          std::to_string(o.weight_decay) + " momentum " + std::to_string(o.momentum));
     }
   }
 
@@ -64,7 +65,8 @@ class Rmsprop final : public Optimizer<T> {
       const NamedParameter<T>& param = this->params_[i];
       if (!param.variable.has_grad()) continue;
       const std::size_t n = param.variable.size();
-      optim_detail::require_same_size("rmsprop", param.name, n, param.variable.mutable_grad().size());
+      optim_detail::require_same_size("rmsprop", param.name, n,
+                                      param.variable.mutable_grad().size());
       optim_detail::require_same_size("rmsprop", param.name, n, square_avg_.size(i));
       T* p = param.variable.mutable_value().data();
       const T* g = param.variable.mutable_grad().data();
@@ -100,11 +102,12 @@ class Rmsprop final : public Optimizer<T> {
 }  // namespace
 
 template <class T>
-std::unique_ptr<Optimizer<T>> make_rmsprop(std::vector<NamedParameter<T>> params, RmspropOptions o) {
+std::unique_ptr<Optimizer<T>> make_rmsprop(std::vector<NamedParameter<T>> params,
+                                           RmspropOptions o) {
   return std::make_unique<Rmsprop<T>>(std::move(params), o);
 }
 
-#define GENLAB_INSTANTIATE(T)                                                       \
+#define GENLAB_INSTANTIATE(T)                                                            \
   template std::unique_ptr<Optimizer<T>> make_rmsprop<T>(std::vector<NamedParameter<T>>, \
                                                          RmspropOptions);
 GENLAB_INSTANTIATE_FLOAT_DOUBLE(GENLAB_INSTANTIATE)

@@ -16,7 +16,9 @@ template <class T>
 class Sgd final : public Optimizer<T> {
  public:
   Sgd(std::vector<NamedParameter<T>> params, SgdOptions o)
-      : Optimizer<T>(std::move(params), o.lr), o_(o), momentum_("momentum", this->params_, o.momentum != 0) {
+      : Optimizer<T>(std::move(params), o.lr),
+        o_(o),
+        momentum_("momentum", this->params_, o.momentum != 0) {
     if (!(o.momentum >= 0) || !(o.weight_decay >= 0)) {
       throw ConfigError("sgd: momentum and weight_decay must be >= 0, got momentum " +
                         std::to_string(o.momentum) + " weight_decay " +
@@ -62,7 +64,7 @@ class Sgd final : public Optimizer<T> {
   }
 
  private:
-  static void update_plain(T* p, const T* g, std::size_t n, T lr, T wd) {
+  static void update_plain(T* __restrict p, const T* __restrict g, std::size_t n, T lr, T wd) {
     for (std::size_t j = 0; j < n; ++j) {
       const T d = g[j] + wd * p[j];
       p[j] -= lr * d;
@@ -70,7 +72,8 @@ class Sgd final : public Optimizer<T> {
   }
 
   template <bool Nesterov>
-  static void update_momentum(T* p, const T* g, T* buf, std::size_t n, T lr, T mu, T wd) {
+  static void update_momentum(T* __restrict p, const T* __restrict g, T* __restrict buf,
+                              std::size_t n, T lr, T mu, T wd) {
     for (std::size_t j = 0; j < n; ++j) {
       const T gj = g[j] + wd * p[j];
       const T b = mu * buf[j] + gj;

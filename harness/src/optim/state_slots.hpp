@@ -25,11 +25,12 @@ const Tensor<T>& require_entry(const TensorMap<T>& state, const std::string& key
 }
 
 // A parameter's value, gradient and state buffers must all have the same number of elements.
-inline void require_same_size(const char* optimizer, const std::string& param,
-                              std::size_t value, std::size_t other) {
+inline void require_same_size(const char* optimizer, const std::string& param, std::size_t value,
+                              std::size_t other) {
   if (value != other) {
-    throw ShapeError(std::string(optimizer) + ": parameter '" + param + "' has " + std::to_string(value) +
-                     " elements but its gradient or state has " + std::to_string(other));
+    throw ShapeError(std::string(optimizer) + ": parameter '" + param + "' has " +
+                     std::to_string(value) + " elements but its gradient or state has " +
+                     std::to_string(other));
   }
 }
 
