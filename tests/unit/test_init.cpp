@@ -56,7 +56,7 @@ TEST_CASE("init: default bias is U(-1/sqrt(fan_in), 1/sqrt(fan_in))") {
   CHECK(stddev(b) == doctest::Approx(0.2 / std::sqrt(3.0)).epsilon(0.01));
 }
 
-TEST_CASE("init: same stream, same weights; float and double agree to rounding") {
+TEST_CASE("init: same stream, same weights, and float agrees with double to rounding") {
   Rng a(5, "init"), b(5, "init"), c(5, "init");
   const Tensor<double> wa = init_weight<double>({30, 20}, 30, 20, {}, a);
   const Tensor<double> wb = init_weight<double>({30, 20}, 30, 20, {}, b);

@@ -92,7 +92,7 @@ TEST_CASE("rng: 10^6 normals have mean 0, variance 1, skew 0 and kurtosis 3") {
   CHECK(beyond3 < 3000);
 }
 
-TEST_CASE("rng: uniforms lie in [0, 1) and fill ten bins evenly") {
+TEST_CASE("rng: uniforms lie in 0 <= u < 1 and fill ten bins evenly") {
   Rng rng(7, "uniform");
   const std::size_t n = 1000000;
   std::vector<std::size_t> bins(10, 0);
