@@ -34,7 +34,9 @@ TensorD naive_conv2d(const TensorD& x, const TensorD& w, const TensorD& b, std::
               for (std::size_t kj = 0; kj < k; ++kj) {
                 const long r = static_cast<long>(i * s + ki) - static_cast<long>(p);
                 const long c = static_cast<long>(j * s + kj) - static_cast<long>(p);
-                if (r < 0 || c < 0 || r >= static_cast<long>(h) || c >= static_cast<long>(wd)) continue;
+                const bool inside = r >= 0 && c >= 0 && r < static_cast<long>(h) &&
+                                    c < static_cast<long>(wd);
+                if (!inside) continue;
                 acc += x(n, ci, r, c) * w(co, ci, ki, kj);
               }
           y(n, co, i, j) = acc;
@@ -108,6 +110,7 @@ TEST_CASE("conv_transpose2d: output size and bias follow PyTorch's formula") {
   const VarD y = conv_transpose2d(VarD(x), VarD(w), VarD(Tensor<double>{1.0, 2.0, 3.0}), {2, 1, 0});
   CHECK(y.shape() == Shape{1, 3, 14, 14});
   const VarD y0 = conv_transpose2d(VarD(x), VarD(w), VarD(), {2, 1, 0});
+  // doctest::Approx: default relative tolerance 1.2e-5, ample for one double addition
   CHECK(y.value()(0, 2, 5, 6) == doctest::Approx(y0.value()(0, 2, 5, 6) + 3.0));
   CHECK(conv_transpose2d(VarD(x), VarD(w), VarD(), {2, 1, 1}).shape() == Shape{1, 3, 15, 15});
 }
@@ -122,9 +125,11 @@ TEST_CASE("conv2d: gradients for x, w and b match finite differences") {
     const auto f = [g](const std::vector<VarD>& in) { return conv2d(in[0], in[1], in[2], g); };
     GENLAB_CHECK_GRAD(gradcheck(f, {x, w, b}), 1e-6);  // tolerance 1e-6: linear in each input
   }
-  // input data that requires no gradient (skips dcols and col2im), and no bias
+  // input data that requires no gradient (skips dcols and col2im), and no bias; tolerance 1e-6
   const TensorD x = random_tensor({2, 2, 6, 6}, 15), w = random_tensor({3, 2, 4, 4}, 16);
-  const auto nb = [](const std::vector<VarD>& in) { return conv2d(in[0], in[1], VarD(), {2, 1, 0}); };
+  const auto nb = [](const std::vector<VarD>& in) {
+    return conv2d(in[0], in[1], VarD(), {2, 1, 0});
+  };
   GENLAB_CHECK_GRAD(gradcheck(nb, {x, w}, {1}), 1e-6);
   GENLAB_CHECK_GRAD(gradcheck(nb, {x, w}, {0}), 1e-6);
 }
@@ -171,8 +176,8 @@ TEST_CASE("conv: shape and geometry errors name the op and the shapes") {
   CHECK_THROWS_WITH_AS(conv2d(x, w, VarD(), {}), doctest::Contains("(2, 3, 5, 5)"), ShapeError);
   CHECK_THROWS_WITH_AS(conv2d(x, w, VarD(), {}), doctest::Contains("(4, 2, 3, 3)"), ShapeError);
   const VarD big(zeros<double>({4, 3, 7, 7}));
-  CHECK_THROWS_WITH_AS(conv2d(x, big, VarD(), {1, 0, 0}), doctest::Contains("larger than the padded"),
-                       ShapeError);
+  CHECK_THROWS_WITH_AS(conv2d(x, big, VarD(), {1, 0, 0}),
+                       doctest::Contains("larger than the padded"), ShapeError);
   CHECK(conv2d(x, big, VarD(), {1, 1, 0}).shape() == Shape{2, 4, 1, 1});  // 5 + 2 = 7 fits
   const VarD w_ok(zeros<double>({4, 3, 3, 3})), b_bad(zeros<double>({3}));
   CHECK_THROWS_WITH_AS(conv2d(x, w_ok, b_bad, {}), doctest::Contains("(3,)"), ShapeError);
@@ -186,7 +191,8 @@ TEST_CASE("conv: shape and geometry errors name the op and the shapes") {
                        doctest::Contains("conv_transpose2d: channel mismatch"), ShapeError);
   const VarD wt_ok(zeros<double>({3, 4, 3, 3}));
   CHECK_THROWS_WITH_AS(conv_transpose2d(x, wt_ok, VarD(), {2, 1, 2}),
-                       doctest::Contains("output_padding must be smaller than stride"), ConfigError);
+                       doctest::Contains("output_padding must be smaller than stride"),
+                       ConfigError);
   const VarD tiny(zeros<double>({1, 3, 1, 1}));
   CHECK_THROWS_WITH_AS(conv_transpose2d(tiny, wt_ok, VarD(), {1, 2, 0}),
                        doctest::Contains("(1, 3, 1, 1)"), ShapeError);

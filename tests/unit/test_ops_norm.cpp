@@ -25,10 +25,12 @@ TEST_CASE("batch_norm: training-mode gradients for x, gamma and beta (2-D and 4-
     const TensorD x = random_tensor(shape, 1, 0.5, 2.0);
     const TensorD gamma = random_tensor({3}, 2), beta = random_tensor({3}, 3);
     const auto f = [](const std::vector<VarD>& in) {
-      TensorD rm = zeros<double>({3}), rv = full<double>({3}, 1.0);  // updated, not read, in training
+      // running statistics: updated, never read, in training
+      TensorD rm = zeros<double>({3}), rv = full<double>({3}, 1.0);
       return batch_norm(in[0], in[1], in[2], rm, rv, true);
     };
-    GENLAB_CHECK_GRAD(gradcheck(f, {x, gamma, beta}), 1e-6);  // tolerance 1e-6 (smooth, O(1) values)
+    // tolerance 1e-6: smooth in every input, O(1) values
+    GENLAB_CHECK_GRAD(gradcheck(f, {x, gamma, beta}), 1e-6);
   }
 }
 
@@ -40,7 +42,7 @@ TEST_CASE("batch_norm: evaluation-mode gradients use the running statistics") {
     return batch_norm(in[0], in[1], in[2], rm, rv, false);
   };
   GENLAB_CHECK_GRAD(gradcheck(f, {x, gamma, beta}), 1e-6);  // tolerance 1e-6 (affine in x)
-  // undefined gamma / beta act as 1 / 0
+  // undefined gamma / beta act as 1 / 0; tolerance 1e-6 as above
   const auto plain = [](const std::vector<VarD>& in) {
     TensorD rm = zeros<double>({3}), rv = full<double>({3}, 1.0);
     return batch_norm(in[0], VarD(), VarD(), rm, rv, true);
@@ -146,7 +148,7 @@ TEST_CASE("dropout: identity in evaluation or with p = 0, and draws nothing then
   CHECK(rng.state() == before);
 }
 
-TEST_CASE("dropout: p outside [0, 1) is a ConfigError naming the op") {
+TEST_CASE("dropout: p outside 0 <= p < 1 is a ConfigError naming the op") {
   const VarD x(zeros<double>({2}));
   Rng rng(3, "dropout");
   CHECK_THROWS_WITH_AS(dropout(x, 1.0, true, rng), doctest::Contains("dropout"), ConfigError);

@@ -6,6 +6,7 @@
 
 #include "core/gemm_into.hpp"
 #include "core/instantiate.hpp"
+#include "core/partial_sums.hpp"
 #include "genlab/error.hpp"
 #include "genlab/ops.hpp"
 
@@ -146,9 +147,8 @@ void accumulate_channel_sums(const T* dy, std::size_t batch, std::size_t channel
   for (std::size_t b = 0; b < batch; ++b) {
     for (std::size_t c = 0; c < channels; ++c) {
       const T* v = dy + (b * channels + c) * s;
-      T acc = T(0);
-      for (std::size_t i = 0; i < s; ++i) acc += v[i];
-      db[c] += acc;
+      const auto at = [v](std::size_t i) { return static_cast<double>(v[i]); };
+      db[c] += static_cast<T>(detail::sum4(s, at));
     }
   }
 }
@@ -198,9 +198,9 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& w, const Variable<T>
   }
   const std::size_t k = w.dim(2), p = geometry.padding, s = geometry.stride;
   if (x.dim(2) + 2 * p < k || x.dim(3) + 2 * p < k) {
-    throw ShapeError("conv2d: kernel " + std::to_string(k) + " is larger than the padded input: x " +
-                     shape_str(x.shape()) + " with padding " + std::to_string(p) + ", w " +
-                     shape_str(w.shape()));
+    throw ShapeError("conv2d: kernel " + std::to_string(k) +
+                     " is larger than the padded input: x " + shape_str(x.shape()) +
+                     " with padding " + std::to_string(p) + ", w " + shape_str(w.shape()));
   }
   const ColGeometry g{x.dim(0), x.dim(1), x.dim(2), x.dim(3), k, s, p,
                       (x.dim(2) + 2 * p - k) / s + 1, (x.dim(3) + 2 * p - k) / s + 1};
@@ -216,26 +216,29 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& w, const Variable<T>
   from_channel_major(prod.data(), g.batch, cout, grid, b.defined() ? b.value().data() : nullptr,
                      false, y.data());
 
+  if (!w.requires_grad()) cols = Tensor<T>();  // only dW reads it again
+
   std::vector<Variable<T>> parents{x, w};
   if (b.defined()) parents.push_back(b);
   return make_op<T>("conv2d", std::move(y), parents,
-                    [x, w, b, g, cout, cols = std::move(cols)](const Node<T>& out) {
-    const std::size_t rows_ = g.rows(), n_ = g.cols(), grid_ = g.grid_h * g.grid_w;
+                    [x, w, b, g, cout, rows, n, grid, cols = std::move(cols)](const Node<T>& out) {
     const T* dy = out.grad.data();  // (B, Cout, Ho, Wo)
-    if (b.defined() && b.requires_grad()) accumulate_channel_sums(dy, g.batch, cout, grid_, *b.node());
+    if (b.defined() && b.requires_grad()) {
+      accumulate_channel_sums(dy, g.batch, cout, grid, *b.node());
+    }
     if (!w.requires_grad() && !x.requires_grad()) return;
-    Tensor<T> dyc = Tensor<T>::from_shape({cout, n_});  // (Cout, B*Ho*Wo)
-    to_channel_major(dy, g.batch, cout, grid_, dyc.data());
+    Tensor<T> dyc = Tensor<T>::from_shape({cout, n});  // (Cout, B*Ho*Wo)
+    to_channel_major(dy, g.batch, cout, grid, dyc.data());
     if (w.requires_grad()) {  // dW (Cout, Cin*k*k) = dY cols^T
       Node<T>& nw = *w.node();
       const T beta = detail::grad_beta(nw);
-      detail::gemm_into(false, true, cout, rows_, n_, dyc.data(), n_, cols.data(), n_, beta,
-                        nw.grad.data(), rows_);
+      detail::gemm_into(false, true, cout, rows, n, dyc.data(), n, cols.data(), n, beta,
+                        nw.grad.data(), rows);
     }
     if (x.requires_grad()) {  // dcols (Cin*k*k, B*Ho*Wo) = W^T dY; dx += col2im(dcols)
-      Tensor<T> dcols = Tensor<T>::from_shape({rows_, n_});
-      detail::gemm_into(true, false, rows_, n_, cout, w.value().data(), rows_, dyc.data(), n_,
-                        T(0), dcols.data(), n_);
+      Tensor<T> dcols = Tensor<T>::from_shape({rows, n});
+      detail::gemm_into(true, false, rows, n, cout, w.value().data(), rows, dyc.data(), n,
+                        T(0), dcols.data(), n);
       Node<T>& nx = *x.node();
       if (nx.grad_slot()) nx.grad.fill(T(0));
       col2im_add(dcols.data(), g, nx.grad.data());
@@ -279,31 +282,32 @@ Variable<T> conv_transpose2d(const Variable<T>& x, const Variable<T>& w, const V
   }
   col2im_add(cols.data(), g, y.data());
 
+  if (!w.requires_grad()) xc = Tensor<T>();  // only dW reads it again
+
   std::vector<Variable<T>> parents{x, w};
   if (b.defined()) parents.push_back(b);
   return make_op<T>("conv_transpose2d", std::move(y), parents,
-                    [x, w, b, g, cin, xc = std::move(xc)](const Node<T>& out) {
-    const std::size_t rows_ = g.rows(), n_ = g.cols(), grid_ = g.grid_h * g.grid_w;
+                    [x, w, b, g, cin, rows, n, grid, xc = std::move(xc)](const Node<T>& out) {
     const T* dy = out.grad.data();  // (B, Cout, Ho, Wo)
     if (b.defined() && b.requires_grad()) {
       accumulate_channel_sums(dy, g.batch, g.channels, g.img_h * g.img_w, *b.node());
     }
     if (!w.requires_grad() && !x.requires_grad()) return;
-    Tensor<T> dcols = Tensor<T>::from_shape({rows_, n_});  // (Cout*k*k, B*H*W)
+    Tensor<T> dcols = Tensor<T>::from_shape({rows, n});  // (Cout*k*k, B*H*W)
     im2col(dy, g, dcols.data());
     if (w.requires_grad()) {  // dW (Cin, Cout*k*k) = xc dcols^T
       Node<T>& nw = *w.node();
       const T beta = detail::grad_beta(nw);
-      detail::gemm_into(false, true, cin, rows_, n_, xc.data(), n_, dcols.data(), n_, beta,
-                        nw.grad.data(), rows_);
+      detail::gemm_into(false, true, cin, rows, n, xc.data(), n, dcols.data(), n, beta,
+                        nw.grad.data(), rows);
     }
     if (x.requires_grad()) {  // dxc (Cin, B*H*W) = W dcols; dx (+)= its (B, Cin, H, W) view
-      Tensor<T> dxc = Tensor<T>::from_shape({cin, n_});
-      detail::gemm_into(false, false, cin, n_, rows_, w.value().data(), rows_, dcols.data(), n_,
-                        T(0), dxc.data(), n_);
+      Tensor<T> dxc = Tensor<T>::from_shape({cin, n});
+      detail::gemm_into(false, false, cin, n, rows, w.value().data(), rows, dcols.data(), n,
+                        T(0), dxc.data(), n);
       Node<T>& nx = *x.node();
       const bool fresh = nx.grad_slot();
-      from_channel_major(dxc.data(), g.batch, cin, grid_, static_cast<const T*>(nullptr), !fresh,
+      from_channel_major(dxc.data(), g.batch, cin, grid, static_cast<const T*>(nullptr), !fresh,
                          nx.grad.data());
     }
   });

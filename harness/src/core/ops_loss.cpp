@@ -134,7 +134,8 @@ Variable<T> mse(const Variable<T>& a, const Variable<T>& b, Reduction reduction)
   check_same("mse", "a", a, "b", b);
   const T* av = a.value().data();
   const T* bv = b.value().data();
-  Tensor<T> l = terms<T>(a.shape(), [&](std::size_t i) { return (av[i] - bv[i]) * (av[i] - bv[i]); });
+  Tensor<T> l =
+      terms<T>(a.shape(), [&](std::size_t i) { return (av[i] - bv[i]) * (av[i] - bv[i]); });
   return make_op<T>("mse", reduce(std::move(l), reduction), {a, b},
                     [a, b, reduction](const Node<T>& out) {
     const auto up = upstream(out, reduction, a.size());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/instantiate.hpp"
+#include "core/partial_sums.hpp"
 #include "genlab/error.hpp"
 #include "genlab/ops.hpp"
 
@@ -57,14 +58,15 @@ Variable<T> batch_norm(const Variable<T>& x, const Variable<T>& gamma, const Var
     for (std::size_t b = 0; b < batch; ++b) {
       for (std::size_t c = 0; c < channels; ++c) {
         const T* v = xv + (b * channels + c) * s;
-        for (std::size_t i = 0; i < s; ++i) sum[c] += v[i];
+        sum[c] += detail::sum4(s, [v](std::size_t i) { return static_cast<double>(v[i]); });
       }
     }
     for (std::size_t c = 0; c < channels; ++c) sum[c] /= static_cast<double>(n);
     for (std::size_t b = 0; b < batch; ++b) {
       for (std::size_t c = 0; c < channels; ++c) {
         const T* v = xv + (b * channels + c) * s;
-        for (std::size_t i = 0; i < s; ++i) sq[c] += (v[i] - sum[c]) * (v[i] - sum[c]);
+        const double m = sum[c];
+        sq[c] += detail::sum4(s, [v, m](std::size_t i) { return (v[i] - m) * (v[i] - m); });
       }
     }
     T* rm = running_mean.data();
@@ -88,14 +90,16 @@ Variable<T> batch_norm(const Variable<T>& x, const Variable<T>& gamma, const Var
   Tensor<T> y = Tensor<T>::from_shape(x.shape());
   const T* g = gamma.defined() ? gamma.value().data() : nullptr;
   const T* bt = beta.defined() ? beta.value().data() : nullptr;
+  T* hv = xhat.data();
+  T* yv = y.data();
   for (std::size_t b = 0; b < batch; ++b) {
     for (std::size_t c = 0; c < channels; ++c) {
       const std::size_t off = (b * channels + c) * s;
+      const T m = mean[c], is = invstd[c];
       const T scale = g ? g[c] : T(1), shift = bt ? bt[c] : T(0);
-      for (std::size_t i = 0; i < s; ++i) {
-        const T h = (xv[off + i] - mean[c]) * invstd[c];
-        xhat.data()[off + i] = h;
-        y.data()[off + i] = scale * h + shift;
+      for (std::size_t i = off; i < off + s; ++i) {
+        hv[i] = (xv[i] - m) * is;
+        yv[i] = scale * hv[i] + shift;
       }
     }
   }
@@ -112,11 +116,11 @@ Variable<T> batch_norm(const Variable<T>& x, const Variable<T>& gamma, const Var
     std::vector<double> sum_dy(channels, 0.0), sum_dy_h(channels, 0.0);
     for (std::size_t b = 0; b < batch; ++b) {
       for (std::size_t c = 0; c < channels; ++c) {
-        const std::size_t off = (b * channels + c) * s;
-        for (std::size_t i = 0; i < s; ++i) {
-          sum_dy[c] += dy[off + i];
-          sum_dy_h[c] += dy[off + i] * h[off + i];
-        }
+        const T* d = dy + (b * channels + c) * s;
+        const T* hc = h + (b * channels + c) * s;
+        sum_dy[c] += detail::sum4(s, [d](std::size_t i) { return static_cast<double>(d[i]); });
+        sum_dy_h[c] += detail::sum4(
+            s, [d, hc](std::size_t i) { return static_cast<double>(d[i]) * hc[i]; });
       }
     }
     if (gamma.defined() && gamma.requires_grad()) {  // dgamma (C,) = sum(dy * xhat)
