@@ -194,7 +194,7 @@ void accumulate_broadcast(Node<T>& node, const BroadcastPlan& plan, G&& g) {
 }
 
 // Sums `grad` (shaped like the broadcast result) back to `shape`, which must broadcast to
-// grad's shape: (B, N) -> (N,) sums over B; (B, N) -> (B, 1) sums over N. Row-major order.
+// grad's shape: (B, N) -> (N,) sums over B; (B, N) -> (B, 1) sums over N. add_broadcast's order.
 template <class T>
 Tensor<T> reduce_to_shape(const Tensor<T>& grad, const Shape& shape) {
   const Shape from = shape_of(grad);

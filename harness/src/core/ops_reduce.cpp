@@ -82,15 +82,13 @@ Variable<T> reduce_axes(const char* op, const Variable<T>& x, const std::vector<
                         bool keepdims, T scale) {
   const Shape in = x.shape();
   const AxesReduction r = reduction_shapes(op, in, axes, keepdims);
-  // out has keep's element order, so the plan over (in, keep) indexes out directly.
-  detail::BroadcastPlan plan = detail::make_broadcast_plan(in, in, r.keep);
-  Tensor<T> y = zeros<T>(r.out);
-  const T* px = x.value().data();
-  detail::add_broadcast<Operand::B>(
-      y.data(), plan, [px](std::size_t i, std::size_t, std::size_t) { return px[i]; });
+  Tensor<T> y = detail::reduce_to_shape(x.value(), r.keep);
+  y.reshape(r.out);  // same element order: only the unit axes go
   if (scale != T(1)) {
     for (std::size_t i = 0; i < y.size(); ++i) y.data()[i] *= scale;
   }
+  // The gradient reads g at keep's index, which is also out's.
+  detail::BroadcastPlan plan = detail::make_broadcast_plan(in, in, r.keep);
   return make_op<T>(op, std::move(y), {x}, [x, scale, plan = std::move(plan)](const Node<T>& out) {
     const T* g = out.grad.data();
     detail::accumulate_broadcast<Operand::A>(
