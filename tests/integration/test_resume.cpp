@@ -3,6 +3,7 @@
 // stayed readable throughout. Also: a changed config under an existing run id is refused.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <unistd.h>

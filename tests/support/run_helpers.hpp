@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 
@@ -56,11 +57,10 @@ inline CommandResult run_cli(const std::string& args) {
   return run_command(std::string(GENLAB_CLI) + " " + args);
 }
 
-inline std::string write_file(const fs::path& file, const std::string& text) {
+// Writes `bytes` (text or binary) to `file`, creating folders; returns the path as a string.
+inline std::string write_file(const fs::path& file, const std::string& bytes) {
   fs::create_directories(file.parent_path());
-  FILE* f = std::fopen(file.c_str(), "w");
-  std::fputs(text.c_str(), f);
-  std::fclose(f);
+  std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   return file.string();
 }
 

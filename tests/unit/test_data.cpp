@@ -277,7 +277,7 @@ TEST_CASE("data: a missing folder or file says how to install Fashion-MNIST") {
   CHECK_THROWS_WITH_AS(load_data(fashion(dir.path), 0), doctest::Contains("train-images-idx3-ubyte.gz"), DataError);
   DataOptions unknown;
   unknown.name = "cifar";
-  CHECK_THROWS_WITH_AS(load_data(unknown, 0), doctest::Contains("fashion-mnist, ring8, grid25"), DataError);
+  CHECK_THROWS_WITH_AS(load_data(unknown, 0), doctest::Contains("fashion_mnist, ring8, grid25"), DataError);
 }
 
 TEST_CASE("data: bad magic numbers, truncation, corrupt gzip and inconsistent counts are DataErrors naming the file") {

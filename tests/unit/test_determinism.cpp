@@ -61,3 +61,28 @@ TEST_CASE("determinism: 20 VAE-MLP steps are bitwise identical at 1 and 2 BLAS t
   }
   CHECK(bitwise_equal(at1, at2));
 }
+
+TEST_CASE("determinism: genlab's gemm gives identical bits at 1, 2 and 3 threads for every transpose") {
+  struct Case {
+    bool ta, tb;
+    std::size_t m, n, k;
+  };
+  const Case cases[] = {{false, false, 128, 400, 784}, {true, false, 784, 400, 128}, {false, true, 128, 784, 400},
+                        {true, true, 300, 520, 64},    {false, false, 64, 12544, 16}, {false, false, 1000, 30, 200}};
+  for (const Case& c : cases) {
+    INFO("m " << c.m << " n " << c.n << " k " << c.k << " ta " << c.ta << " tb " << c.tb);
+    Rng rng(3, "gemm");
+    const Tensor<float> a = rng.normal_tensor<float>({c.m * c.k}, 0.f, 1.f);
+    const Tensor<float> b = rng.normal_tensor<float>({c.k * c.n}, 0.f, 1.f);
+    std::vector<std::vector<float>> results;
+    for (int threads : {1, 2, 3}) {
+      BlasThreads t(threads);
+      std::vector<float> out(c.m * c.n, 0.f);
+      blas::gemm(c.ta, c.tb, c.m, c.n, c.k, 1.f, a.data(), c.ta ? c.m : c.k, b.data(), c.tb ? c.k : c.n, 0.f,
+                 out.data(), c.n);
+      results.push_back(std::move(out));
+    }
+    CHECK(results[0] == results[1]);
+    CHECK(results[0] == results[2]);
+  }
+}

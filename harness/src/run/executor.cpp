@@ -127,15 +127,15 @@ GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& o) {
            << (o.jobs > 1 ? " (" + std::to_string(o.jobs) + " child processes)" : std::string()) << "\n";
   }
   if (o.jobs > 1 && !o.child_command.empty()) return run_in_children(runs, o);
+  // Config, data and store errors raised before a run starts concern every run (a missing data
+  // set, an unwritable folder): they propagate and stop the grid with their own exit code.
   GridOutcome outcome;
   RunnerOptions ro{o.out, o.live_progress};
   for (const RunSpec* r : runs) {
     RunResult result;
     try {
       result = run_one(*r, ro);
-    } catch (const ConfigError&) {
-      throw;  // a config problem concerns every run: stop before wasting the grid
-    } catch (const Error& e) {
+    } catch (const PluginError& e) {  // this cell's model failed to build: the grid goes on
       result.status = RunStatus::Failed;
       result.message = e.what();
       result.file = r->output_file;
