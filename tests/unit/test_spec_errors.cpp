@@ -44,7 +44,8 @@ TEST_CASE("spec errors: an unknown key names the nearest valid key") {
   // Nothing close: the valid keys of the table are listed.
   CHECK(error_of(std::string(kMinimal) + "[eval]\nfrequency = 2\n")
             .find("exp.toml:6:1: unknown key 'eval.frequency' (valid keys in [eval]: every_epochs, "
-                  "every_steps, batch_size, samples)") != std::string::npos);
+                  "every_steps, batch_size, samples, heavy_metrics, iwae_k, iwae_images, classifier, "
+                  "fid_samples, pr_k)") != std::string::npos);
   // A key in the wrong table points to where it belongs.
   CHECK(error_of(std::string(kMinimal) + "[train]\nlr = 0.1\n")
             .find("unknown key 'train.lr'; did you mean 'train.optimizer.lr'?") != std::string::npos);

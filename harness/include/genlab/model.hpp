@@ -17,7 +17,8 @@
 namespace genlab {
 
 // Bumped whenever Model, the contexts or the registration macro change incompatibly.
-inline constexpr int kPluginAbiVersion = 1;
+// v2: log_importance_weights (IWAE), classify/features (reference classifiers).
+inline constexpr int kPluginAbiVersion = 2;
 
 enum Capability : unsigned {
   kReconstructs = 1u << 0,   // reconstruct()
@@ -26,6 +27,8 @@ enum Capability : unsigned {
   kConditional = 1u << 3,    // uses labels; sample() takes requested labels
   kDiscriminates = 1u << 4,  // discriminate()
   kTranslates = 1u << 5,     // translate()
+  kClassifies = 1u << 6,     // classify() and features(): usable as a reference classifier
+  kImportanceWeights = 1u << 7,  // log_importance_weights(): the harness computes IWAE-k
 };
 std::string capabilities_str(unsigned capabilities);  // "reconstructs, encodes, samples"
 
@@ -104,6 +107,13 @@ class Model {
   virtual Tensor<float> discriminate(const Batch& batch);
   // x: (B, dim) -> (B, dim), direction 0 = A->B, 1 = B->A
   virtual Tensor<float> translate(const Batch& batch, int direction);
+  // x: (B, dim) -> log w = log p(x, z_k) - log q(z_k | x) for k = 1..K fresh samples z_k ~ q(z|x)
+  // drawn from rng: (K, B). The harness forms IWAE-K = mean_b(logsumexp_k(log w) - log K).
+  virtual Tensor<float> log_importance_weights(const Batch& batch, std::size_t k, Rng& rng);
+  // x: (B, dim) -> class logits (B, num_classes)
+  virtual Tensor<float> classify(const Batch& batch);
+  // x: (B, dim) -> penultimate-layer features (B, F), for Frechet distance and precision/recall
+  virtual Tensor<float> features(const Batch& batch);
   // Latent size of models that encode or sample (for noise banks); 0 otherwise.
   virtual std::size_t latent_dim() const { return 0; }
 };

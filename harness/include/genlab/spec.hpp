@@ -55,6 +55,12 @@ struct EvalSpec {
   std::int64_t every_epochs = 1, every_steps = 0;
   std::size_t batch_size = 500;
   std::size_t samples = 64;  // images sampled at each evaluation
+  std::string heavy_metrics = "final";  // IWAE/classifier metrics: "final" evaluation or "every"
+  std::size_t iwae_k = 5000;            // 0 = no IWAE bound
+  std::size_t iwae_images = 1000;
+  std::string classifier;               // reference classifier run file; "" = none
+  std::size_t fid_samples = 10000;
+  std::size_t pr_k = 3;
 };
 
 // [run]: how to execute, not what to compute: excluded from the config text and the run id.

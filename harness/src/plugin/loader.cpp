@@ -20,7 +20,8 @@ namespace genlab {
 std::string capabilities_str(unsigned capabilities) {
   static const std::pair<unsigned, const char*> names[] = {
       {kReconstructs, "reconstructs"}, {kEncodes, "encodes"},           {kSamples, "samples"},
-      {kConditional, "conditional"},   {kDiscriminates, "discriminates"}, {kTranslates, "translates"}};
+      {kConditional, "conditional"},   {kDiscriminates, "discriminates"}, {kTranslates, "translates"},
+      {kClassifies, "classifies"},     {kImportanceWeights, "importance weights"}};
   std::string out;
   for (const auto& [bit, name] : names) {
     if (capabilities & bit) out += (out.empty() ? "" : ", ") + std::string(name);

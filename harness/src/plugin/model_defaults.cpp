@@ -17,5 +17,8 @@ Tensor<float> Model::decode(const Tensor<float>&, const std::vector<std::int32_t
 Tensor<float> Model::sample(std::size_t, const std::vector<std::int32_t>&, Rng&) { missing("sample()"); }
 Tensor<float> Model::discriminate(const Batch&) { missing("discriminate()"); }
 Tensor<float> Model::translate(const Batch&, int) { missing("translate()"); }
+Tensor<float> Model::log_importance_weights(const Batch&, std::size_t, Rng&) { missing("log_importance_weights()"); }
+Tensor<float> Model::classify(const Batch&) { missing("classify()"); }
+Tensor<float> Model::features(const Batch&) { missing("features()"); }
 
 }  // namespace genlab

@@ -78,6 +78,16 @@ Schema eval_schema() {
       int_param("every_steps", 0, "evaluate every N steps (exactly one of every_* > 0)").at_least(0),
       int_param("batch_size", 500, "evaluation batch size").at_least(1),
       int_param("samples", 64, "images sampled at each evaluation").at_least(0),
+      string_param("heavy_metrics", "final",
+                   "when IWAE and classifier metrics run: at the final evaluation or at every one")
+          .one_of({"final", "every"}),
+      int_param("iwae_k", 5000, "importance samples of the IWAE bound; 0 = off").at_least(0),
+      int_param("iwae_images", 1000, "test images the IWAE bound is averaged over").at_least(1),
+      string_param("classifier", "",
+                   "reference classifier run file (.h5) for FID, precision/recall, conditional accuracy; "
+                   "\"\" = off"),
+      int_param("fid_samples", 10000, "generated samples compared with the test images").at_least(2),
+      int_param("pr_k", 3, "k of the k-NN manifolds of precision/recall").at_least(1),
   };
 }
 

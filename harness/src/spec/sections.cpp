@@ -243,6 +243,12 @@ void read_eval(const Node& doc, const Location& file_at, RunSpec& run, Errors& e
   run.eval.every_steps = s.values.get_int("every_steps");
   run.eval.batch_size = static_cast<std::size_t>(s.values.get_int("batch_size"));
   run.eval.samples = static_cast<std::size_t>(s.values.get_int("samples"));
+  run.eval.heavy_metrics = s.values.get_string("heavy_metrics");
+  run.eval.iwae_k = static_cast<std::size_t>(s.values.get_int("iwae_k"));
+  run.eval.iwae_images = static_cast<std::size_t>(s.values.get_int("iwae_images"));
+  run.eval.classifier = s.values.get_string("classifier");
+  run.eval.fid_samples = static_cast<std::size_t>(s.values.get_int("fid_samples"));
+  run.eval.pr_k = static_cast<std::size_t>(s.values.get_int("pr_k"));
 }
 
 void read_run(const Node& doc, const Location& file_at, RunSpec& run, Errors& errors) {
