@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "genlab/error.hpp"
@@ -421,6 +422,26 @@ TEST_CASE("spec: docs/EXPERIMENTS.md documents every harness key") {
     const std::string body = doc.substr(section, next - section);
     for (const ParamSpec& p : s.schema) {
       CHECK_MESSAGE(body.find("| `" + p.name + "` |") != std::string::npos, (s.section + "." + p.name));
+    }
+  }
+}
+
+TEST_CASE("spec: the config text holds every key that can change results") {
+  // Every key of the result-determining sections must reach the canonical text (and so the
+  // run id); only execution settings and paths are left out on purpose.
+  TempDir dir;
+  const std::string text = load_experiment(dir.write("exp.toml", kMinimal)).runs[0].config_text;
+  const std::set<std::string> left_out = {"experiment.output", "experiment.seeds", "data.path", "model.path"};
+  for (const SectionSchema& s : harness_sections()) {
+    if (s.section == "run") continue;
+    const auto header = text.find("[" + s.section + "]\n");
+    CHECK_MESSAGE(header != std::string::npos, s.section);
+    const auto next = text.find("\n[", header + 1);
+    const std::string body = text.substr(header, next - header);
+    for (const ParamSpec& p : s.schema) {
+      const std::string key = s.section + "." + p.name;
+      if (left_out.count(key) || (s.section == "model" && p.name != "plugin")) continue;
+      CHECK_MESSAGE(body.find("\n" + p.name + " = ") != std::string::npos, key);
     }
   }
 }

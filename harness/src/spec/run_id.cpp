@@ -57,7 +57,13 @@ std::string render(const RunSpec& run, const std::map<std::string, ParamValue>& 
   Table eval = {{"every_epochs", int_of(run.eval.every_epochs)},
                 {"every_steps", int_of(run.eval.every_steps)},
                 {"batch_size", size_of(run.eval.batch_size)},
-                {"samples", size_of(run.eval.samples)}};
+                {"samples", size_of(run.eval.samples)},
+                {"heavy_metrics", value_of(run.eval.heavy_metrics)},
+                {"iwae_k", size_of(run.eval.iwae_k)},
+                {"iwae_images", size_of(run.eval.iwae_images)},
+                {"classifier", value_of(run.eval.classifier)},
+                {"fid_samples", size_of(run.eval.fid_samples)},
+                {"pr_k", size_of(run.eval.pr_k)}};
 
   Table root = {{"experiment", table_of(std::move(experiment))},
                 {"data", table_of(std::move(data))},
