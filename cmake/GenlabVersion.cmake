@@ -1,8 +1,9 @@
 # Records genlab's version and the git commit it was built from (for run-file provenance).
-# It does not fail outside a git checkout: the commit is then "unknown".
-execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-                OUTPUT_VARIABLE GENLAB_GIT_COMMIT OUTPUT_STRIP_TRAILING_WHITESPACE
-                ERROR_QUIET RESULT_VARIABLE _genlab_git_rc)
-if(NOT _genlab_git_rc EQUAL 0 OR GENLAB_GIT_COMMIT STREQUAL "")
-  set(GENLAB_GIT_COMMIT "unknown")
-endif()
+# The commit is read at BUILD time (not configure time), so a rebuild after a commit records
+# the new one; "-dirty" marks uncommitted changes. Outside a git checkout it is "unknown".
+set(GENLAB_VERSION_CPP ${CMAKE_BINARY_DIR}/generated/version.cpp)
+add_custom_target(genlab_version_stamp
+  COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${CMAKE_SOURCE_DIR} -DOUTPUT=${GENLAB_VERSION_CPP}
+          -DVERSION=${PROJECT_VERSION} -P ${CMAKE_SOURCE_DIR}/cmake/write_version.cmake
+  BYPRODUCTS ${GENLAB_VERSION_CPP}
+  COMMENT "Stamping the git commit into libgenlab")

@@ -7,12 +7,14 @@
 
 #include "commands.hpp"
 #include "genlab/error.hpp"
+#include "genlab/version.hpp"
 
 using namespace genlab::cli;
 
 int main(int argc, char** argv) {
   CLI::App app{"genlab: a research harness for generative models"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("genlab ") + genlab::version() + " (" + genlab::git_commit() + ")");
 
   RunArgs run_args;
   auto* run = app.add_subcommand("run", "train every run of an experiment grid (skips finished runs, resumes unfinished ones)");

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "genlab/blas.hpp"
+#include "genlab/version.hpp"
 
 namespace genlab {
 
@@ -21,8 +22,8 @@ std::string utc_now_iso8601() {
 AttrMap build_provenance() {
   char host[256] = "unknown";
   gethostname(host, sizeof host - 1);
-  return {{"genlab_version", std::string(GENLAB_VERSION)},
-          {"git_commit", std::string(GENLAB_GIT_COMMIT)},
+  return {{"genlab_version", std::string(version())},
+          {"git_commit", std::string(git_commit())},
           {"compiler", std::string(GENLAB_CXX_COMPILER)},
           {"blas", std::string(blas::config())},
           {"blas_threads", static_cast<std::int64_t>(blas::num_threads())},
