@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "genlab/blas.hpp"
+#include "support/alloc_counter.hpp"
 #include "reference_nets.hpp"
 
 using namespace genlab;
@@ -85,4 +86,21 @@ TEST_CASE("determinism: genlab's gemm gives identical bits at 1, 2 and 3 threads
     CHECK(results[0] == results[1]);
     CHECK(results[0] == results[2]);
   }
+}
+
+TEST_CASE("allocations: a VAE-MLP training step allocates the same amount at step 5 and step 50") {
+  bench::VaeMlp net(1);
+  Rng data(1, "data");
+  const Tensor<float> batch = data.uniform_tensor<float>({128, 784}, 0.f, 1.f);
+  auto allocations_of_one_step = [&] {
+    const std::size_t before = testing::allocations();
+    net.step(batch);
+    return testing::allocations() - before;
+  };
+  for (int i = 0; i < 4; ++i) net.step(batch);
+  const std::size_t at5 = allocations_of_one_step();
+  for (int i = 0; i < 44; ++i) net.step(batch);
+  const std::size_t at50 = allocations_of_one_step();
+  CHECK(at5 > 0);  // the graph of a step is built anew (closures, activations)
+  CHECK(at50 == at5);
 }

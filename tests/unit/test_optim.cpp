@@ -12,33 +12,11 @@
 
 #include "genlab/error.hpp"
 #include "genlab/optim.hpp"
+#include "support/alloc_counter.hpp"
 
 using namespace genlab;
 
-// ---- allocation counter (replaces global new for this test binary; only counts) ----
-// GCC cannot see that these replacements pair malloc with free and warns after inlining.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new(std::size_t n, std::align_val_t a) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  const std::size_t align = static_cast<std::size_t>(a);
-  const std::size_t size = ((n == 0 ? 1 : n) + align - 1) / align * align;
-  if (void* p = std::aligned_alloc(align, size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
+
 
 namespace {
 
@@ -380,13 +358,13 @@ TEST_CASE("optim: step() does not allocate after the first step") {
   opts.push_back(make_rmsprop(params, RmspropOptions{.momentum = 0.9}));
   fake_backward(params, 0);
   for (auto& opt : opts) opt->step();
-  const std::size_t before = g_allocations.load();
+  const std::size_t before = testing::allocations();
   for (int s = 0; s < 5; ++s) {
     for (auto& opt : opts) opt->step();
     clip_grad_norm(params, 1.0);
   }
-  CHECK(g_allocations.load() - before == 0);
-  CHECK(g_allocations.load() > 0);  // the counter does count (the tensors above were allocated)
+  CHECK(testing::allocations() - before == 0);
+  CHECK(testing::allocations() > 0);  // the counter does count (the tensors above were allocated)
 }
 
 TEST_CASE("optim: learning-rate schedules") {
