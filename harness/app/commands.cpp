@@ -84,6 +84,11 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
     o.child_command.push_back("--set");
     o.child_command.push_back(s);
   }
+  if (args.only.empty()) {
+    const std::size_t mine = runs_of_shard(e, o.shard_index, o.shard_count).size();
+    std::cout << "genlab: experiment '" << e.name << "': " << mine << " of " << e.runs.size() << " runs here"
+              << (o.jobs > 1 ? " (" + std::to_string(o.jobs) + " child processes)" : std::string()) << "\n";
+  }
   const GridOutcome outcome = run_grid(e, o);
   if (args.only.empty()) std::cout << "\n" << summary_table(outcome).render();
   std::cout << outcome.results.size() << " runs: " << outcome.count(RunStatus::Finished) << " finished, "

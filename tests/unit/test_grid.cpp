@@ -5,7 +5,10 @@
 
 #include <set>
 
+#include <algorithm>
+
 #include "genlab/error.hpp"
+#include "genlab/executor.hpp"
 #include "genlab/spec.hpp"
 #include "spec_files.hpp"
 
@@ -309,4 +312,20 @@ TEST_CASE("grid: plugin values from the grid are located at the grid when the pl
   CHECK_THROWS_WITH_AS(resolve_model_params(run, schema),
                        doctest::Contains("exp.toml:8:22: model.beta must be > 0 (got -1.0)"),
                        ConfigError);
+}
+
+TEST_CASE("grid: shards K/N partition the runs, each run in exactly one shard") {
+  const Experiment e =
+      load_experiment(std::string(GENLAB_SOURCE_DIR) + "/experiments/ablations/vae_beta_latent.toml");
+  REQUIRE(e.runs.size() == 36);
+  std::vector<int> seen(e.runs.size(), 0);
+  std::size_t total = 0;
+  for (std::size_t k = 0; k < 5; ++k) {
+    for (const RunSpec* r : runs_of_shard(e, k, 5)) {
+      ++seen[r->index];
+      ++total;
+    }
+  }
+  CHECK(total == 36);
+  CHECK(std::all_of(seen.begin(), seen.end(), [](int n) { return n == 1; }));
 }

@@ -30,6 +30,9 @@ struct GridOutcome {
 // Loads every plugin the experiment names and finalizes each run against its schema.
 Experiment load_and_validate(const std::filesystem::path& file, const std::vector<std::string>& sets);
 
+// The runs of shard `index` of `count`: those whose expansion index is index mod count.
+std::vector<const RunSpec*> runs_of_shard(const Experiment& experiment, std::size_t index, std::size_t count);
+
 GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& options);
 
 }  // namespace genlab

@@ -38,13 +38,6 @@ Experiment load_and_validate(const std::filesystem::path& file, const std::vecto
 
 namespace {
 
-std::vector<const RunSpec*> my_shard(const Experiment& e, const ExecutorOptions& o) {
-  std::vector<const RunSpec*> runs;
-  for (const auto& r : e.runs) {
-    if (r.index % o.shard_count == o.shard_index) runs.push_back(&r);
-  }
-  return runs;
-}
 
 // The outcome of a child's run, read back from its run file.
 RunResult result_from_file(const RunSpec& spec, int wait_status) {
@@ -119,13 +112,16 @@ GridOutcome run_in_children(const std::vector<const RunSpec*>& runs, const Execu
 
 }  // namespace
 
-GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& o) {
-  const auto runs = my_shard(experiment, o);
-  if (o.out) {
-    *o.out << "genlab: experiment '" << experiment.name << "': " << runs.size() << " of "
-           << experiment.runs.size() << " runs in this process"
-           << (o.jobs > 1 ? " (" + std::to_string(o.jobs) + " child processes)" : std::string()) << "\n";
+std::vector<const RunSpec*> runs_of_shard(const Experiment& e, std::size_t index, std::size_t count) {
+  std::vector<const RunSpec*> runs;
+  for (const auto& r : e.runs) {
+    if (r.index % count == index) runs.push_back(&r);
   }
+  return runs;
+}
+
+GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& o) {
+  const auto runs = runs_of_shard(experiment, o.shard_index, o.shard_count);
   if (o.jobs > 1 && !o.child_command.empty()) return run_in_children(runs, o);
   // Config, data and store errors raised before a run starts concern every run (a missing data
   // set, an unwritable folder): they propagate and stop the grid with their own exit code.
