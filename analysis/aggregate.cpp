@@ -79,15 +79,27 @@ std::string canonical(const std::string& value) {
   return out;
 }
 
-std::vector<MetricRef> default_metrics(const std::vector<const RunRecord*>& runs) {
+// Every /eval metric, except the validation split's (val_*) when test metrics exist: a note
+// says how many were left out and how to ask for them.
+std::vector<MetricRef> default_metrics(const std::vector<const RunRecord*>& runs, std::vector<std::string>& notes) {
   std::set<std::string> names;
   for (const RunRecord* r : runs) {
     for (const auto& [name, values] : r->data.eval) {
       if (name != "step" && name != "epoch") names.insert(name);
     }
   }
+  const auto validation = [](const std::string& n) { return n.starts_with("val_"); };
+  const bool has_test = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return !validation(n); });
   std::vector<MetricRef> out;
-  for (const std::string& n : names) out.push_back({"eval", n});
+  std::string hidden;
+  for (const std::string& n : names) {
+    if (has_test && validation(n)) {
+      hidden += (hidden.empty() ? "" : ", ") + n;
+    } else {
+      out.push_back({"eval", n});
+    }
+  }
+  if (!hidden.empty()) notes.push_back("validation-split metrics not shown (ask with --metric): " + hidden);
   return out;
 }
 
@@ -278,7 +290,7 @@ Analysis aggregate(const std::vector<RunRecord>& runs, const Query& query) {
     }
   }
   a.matched = matched.size();
-  a.metrics = query.metrics.empty() ? default_metrics(matched) : query.metrics;
+  a.metrics = query.metrics.empty() ? default_metrics(matched, a.notes) : query.metrics;
   if (query.by) check_axes(*query.by, matched);
   a.axes = query.by ? *query.by : default_axes(matched);
   std::map<std::vector<std::string>, Cell> cells;

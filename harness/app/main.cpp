@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   analyze->add_option("results", analyze_args.inputs, "results folders or run files (default: results)");
   analyze->add_option("--by", analyze_args.by, "group by these axes, comma-separated (default: every axis that varies; 'none': one group)");
   analyze->add_option("--where", analyze_args.where, "keep runs with key=v1,v2 or key!=v (grid axis or run attribute; repeatable)")->allow_extra_args(false);
-  analyze->add_option("--metric", analyze_args.metrics, "eval/<name> or train/<name> (repeatable, or comma-separated; default: every eval metric)")->allow_extra_args(false);
+  analyze->add_option("--metric", analyze_args.metrics, "eval/<name> or train/<name> (repeatable, or comma-separated; default: every eval metric but val_*)")->allow_extra_args(false);
   analyze->add_option("--at", analyze_args.at, "which value of each run: final, best, min, max, epoch:N, step:N")->capture_default_str();
   analyze->add_option("--format", analyze_args.format, "table format: md, csv, latex")->capture_default_str();
   analyze->add_option("--experiment", analyze_args.experiment, "experiment TOML whose [reference] table holds paper numbers")->check(CLI::ExistingFile);

@@ -137,7 +137,13 @@ TEST_CASE("analyze: NaN rows of other splits are skipped when picking the final 
   s.scan();
   const Analysis a = aggregate(s.runs, Query{});
   CHECK(a.groups.at(0).metrics.at("eval/neg_elbo").mean == 100);
-  CHECK(a.groups.at(0).metrics.at("eval/val_neg_elbo").mean == 101);
+  // Validation metrics are left out of the default columns, with a note saying so.
+  CHECK(a.groups.at(0).metrics.count("eval/val_neg_elbo") == 0);
+  REQUIRE_FALSE(a.notes.empty());
+  CHECK(a.notes.front() == "validation-split metrics not shown (ask with --metric): val_neg_elbo");
+  Query q;
+  q.metrics = {parse_metric("val_neg_elbo")};
+  CHECK(aggregate(s.runs, q).groups.at(0).metrics.at("eval/val_neg_elbo").mean == 101);
 }
 
 TEST_CASE("analyze: --by, --where and an unknown axis") {

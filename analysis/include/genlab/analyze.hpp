@@ -15,7 +15,7 @@ struct AnalyzeOptions {
   std::vector<std::string> inputs;    // results folders or run files
   std::string by;                     // "model.beta,model.latent_dim"; "" = every axis that varies; "none"
   std::vector<std::string> where;     // "model.arch=conv", "status!=running"
-  std::vector<std::string> metrics;   // "eval/neg_elbo"; empty = every /eval metric
+  std::vector<std::string> metrics;   // "eval/neg_elbo"; empty = every /eval metric but val_*
   std::string at = "final";           // final | best | min | max | epoch:N | step:N
   std::string format = "md";          // md | csv | latex
   std::string experiment;             // experiment TOML whose [reference] table gives paper numbers

@@ -41,7 +41,8 @@ struct Group {
 struct Query {
   std::optional<std::vector<std::string>> by;  // nullopt: every axis that varies, seed excluded
   std::vector<Condition> where;
-  std::vector<MetricRef> metrics;              // empty: every /eval metric found
+  std::vector<MetricRef> metrics;              // empty: every /eval metric found (val_* ones only
+                                               // when there are no others)
   At at;
 };
 
