@@ -162,4 +162,8 @@ int cmd_show(const std::string& run_file) {
   return kOk;
 }
 
+int cmd_analyze(const analysis::AnalyzeOptions& options) {
+  return analysis::run_analyze(options, std::cout, std::cerr) == 0 ? kOk : kRunsFailed;
+}
+
 }  // namespace genlab::cli

@@ -1,8 +1,10 @@
-// The genlab subcommands as functions (run, validate, plugins, show); main.cpp only parses the
+// The genlab subcommands as functions (run, validate, plugins, show, analyze); main.cpp only parses the
 // command line and maps exceptions to exit codes. Each returns the process exit code.
 #pragma once
 #include <string>
 #include <vector>
+
+#include "genlab/analyze.hpp"
 
 namespace genlab::cli {
 
@@ -23,5 +25,6 @@ int cmd_run(const RunArgs& args, const std::string& self_exe);
 int cmd_validate(const std::string& experiment, const std::vector<std::string>& sets);
 int cmd_plugins();
 int cmd_show(const std::string& run_file);
+int cmd_analyze(const analysis::AnalyzeOptions& options);
 
 }  // namespace genlab::cli

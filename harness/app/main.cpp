@@ -38,12 +38,34 @@ int main(int argc, char** argv) {
   auto* show = app.add_subcommand("show", "summarise a run file: config, status, final metrics");
   show->add_option("run_file", show_file, "run file (.h5)")->required()->check(CLI::ExistingFile);
 
+  genlab::analysis::AnalyzeOptions analyze_args;
+  auto* analyze = app.add_subcommand("analyze", "tables (mean ± std over seeds), plots, image sheets and an HTML report from run files");
+  analyze->add_option("results", analyze_args.inputs, "results folders or run files (default: results)");
+  analyze->add_option("--by", analyze_args.by, "group by these axes, comma-separated (default: every axis that varies; 'none': one group)");
+  analyze->add_option("--where", analyze_args.where, "keep runs with key=v1,v2 or key!=v (grid axis or run attribute; repeatable)")->allow_extra_args(false);
+  analyze->add_option("--metric", analyze_args.metrics, "eval/<name> or train/<name> (repeatable, or comma-separated; default: every eval metric but val_*)")->allow_extra_args(false);
+  analyze->add_option("--at", analyze_args.at, "which value of each run: final, best, min, max, epoch:N, step:N")->capture_default_str();
+  analyze->add_option("--format", analyze_args.format, "table format: md, csv, latex")->capture_default_str();
+  analyze->add_option("--experiment", analyze_args.experiment, "experiment TOML whose [reference] table holds paper numbers")->check(CLI::ExistingFile);
+  analyze->add_flag("--runs", analyze_args.list_runs, "also list every run (with --format csv: the runs instead of the groups)");
+  analyze->add_option("--curve", analyze_args.curves, "learning curves of this metric, PNG (repeatable)")->allow_extra_args(false);
+  analyze->add_option("--x", analyze_args.x, "x axis of learning curves: epoch or step")->capture_default_str();
+  analyze->add_option("--versus", analyze_args.versus, "plot each metric against this grid axis, PNG (repeatable)")->allow_extra_args(false);
+  analyze->add_option("--sheet", analyze_args.sheets, "image sheet of this image name (samples, reconstructions...), PNG (repeatable)")->allow_extra_args(false);
+  analyze->add_option("-o,--out", analyze_args.out_dir, "folder for PNG files (default: the report folder, else ./genlab-analysis)");
+  analyze->add_option("--report", analyze_args.report_dir, "write a self-contained HTML report to DIR/index.html");
+  analyze->add_option("--threads", analyze_args.threads, "threads reading run files (0 = 1; HDF5 serialises readers)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*run) return cmd_run(run_args, std::filesystem::read_symlink("/proc/self/exe").string());
     if (*validate) return cmd_validate(validate_file, validate_sets);
     if (*plugins) return cmd_plugins();
     if (*show) return cmd_show(show_file);
+    if (*analyze) {
+      for (int i = 0; i < argc; ++i) analyze_args.command += (i ? " " : "") + std::string(argv[i]);
+      return cmd_analyze(analyze_args);
+    }
   } catch (const genlab::ConfigError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kConfigError;
