@@ -3,6 +3,8 @@
 // Bad input and kill -9 resume have their own files (test_bad_input.cpp, test_resume.cpp).
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "genlab/image.hpp"
 #include "support/run_helpers.hpp"
 
@@ -106,4 +108,19 @@ name = "sgd"
   }
   CHECK(diverged == 1);
   CHECK(finished == 1);
+}
+
+TEST_CASE("cli: a validation split is evaluated into the same rows as the test split") {
+  TempDir dir("cli-validation");
+  const auto r = run_cli("run " + smoke_vae() + out_flag(dir) + " --set data.validation=64 --no-progress");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("| nan") == std::string::npos);  // the summary shows the test metrics
+  const RunSummary s = read_run(only_file(dir.path(), ".h5"));
+  REQUIRE(s.eval.count("val_neg_elbo") == 1);
+  CHECK(s.eval.at("step").size() == 2);
+  CHECK(s.eval.at("val_neg_elbo").size() == 2);
+  for (double v : s.eval.at("neg_elbo")) CHECK(std::isfinite(v));
+  for (double v : s.eval.at("val_neg_elbo")) CHECK(std::isfinite(v));
+  CHECK(attr_to_string(s.eval_attrs.at("val_neg_elbo").at("split")) == "validation");
 }

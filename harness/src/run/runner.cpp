@@ -297,19 +297,16 @@ void Run::evaluate(std::int64_t done) {
   s.samples = spec_.eval.samples;
   s.seed = spec_.seed;
   s.step = done;
-  const EvalOutput out = evaluate_model(*model_, d, data_.test, info_, s);
+  EvalOutput out = evaluate_model(*model_, d, data_.test, info_, s);
   const double epoch = static_cast<double>(done) / static_cast<double>(schedule_.steps_per_epoch);
-  writer_->append_eval(done, epoch, out.metrics, out.attrs);
-  if (has_validation) {
+  if (has_validation) {  // the same evaluation on the validation split, as val_* in the same row
     s.split_name = "validation";
     s.samples = 0;
-    EvalOutput val = evaluate_model(*model_, d, data_.validation, info_, s);
-    Metrics renamed;
-    std::map<std::string, AttrMap> attrs;
-    for (const auto& [k, v] : val.metrics) renamed["val_" + k] = v;
-    for (const auto& [k, a] : val.attrs) attrs["val_" + k] = a;
-    writer_->append_eval(done, epoch, renamed, attrs);
+    const EvalOutput val = evaluate_model(*model_, d, data_.validation, info_, s);
+    for (const auto& [k, v] : val.metrics) out.metrics["val_" + k] = v;
+    for (const auto& [k, a] : val.attrs) out.attrs["val_" + k] = a;
   }
+  writer_->append_eval(done, epoch, out.metrics, out.attrs);
   for (const auto& [name, grid] : out.images) {
     writer_->append_image(name, done, grid.shape(), grid.pixels);
     fs::path png = spec_.output_file;
