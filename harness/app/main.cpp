@@ -36,12 +36,24 @@ int main(int argc, char** argv) {
   auto* show = app.add_subcommand("show", "summarise a run file: config, status, final metrics");
   show->add_option("run_file", show_file, "run file (.h5)")->required()->check(CLI::ExistingFile);
 
+  CalibrateArgs calibrate_args;
+  auto* calibrate = app.add_subcommand("calibrate", "score train images and noisy test images against the test images "
+                                                    "with a reference classifier (FID, precision/recall floor and scale)");
+  calibrate->add_option("--classifier", calibrate_args.classifier, "reference classifier run file (.h5)")
+      ->required()->check(CLI::ExistingFile);
+  calibrate->add_option("--n", calibrate_args.n, "train images scored against the test images")->capture_default_str();
+  calibrate->add_option("--sigma", calibrate_args.sigmas, "pixel noise levels added to the test images (repeatable)")
+      ->capture_default_str();
+  calibrate->add_option("--k", calibrate_args.k, "k of the precision/recall k-NN manifolds")->capture_default_str();
+  calibrate->add_option("--data-path", calibrate_args.data_path, "folder of the Fashion-MNIST files")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*run) return cmd_run(run_args, std::filesystem::read_symlink("/proc/self/exe").string());
     if (*validate) return cmd_validate(validate_file, validate_sets);
     if (*plugins) return cmd_plugins();
     if (*show) return cmd_show(show_file);
+    if (*calibrate) return cmd_calibrate(calibrate_args);
   } catch (const genlab::ConfigError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kConfigError;
