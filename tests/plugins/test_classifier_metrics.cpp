@@ -61,7 +61,7 @@ TEST_CASE("classifier plugin: learns well above chance on 512 images in a few se
   CHECK(final_eval(r.file, "cross_entropy") < std::log(10.0) * 0.7);
 }
 
-TEST_CASE("reference classifier: restores from its run file; FID ~0 against itself, growing with noise") {
+TEST_CASE("reference classifier: restores from its run file and scores FID ~0 against itself and more with noise") {
   const ReferenceClassifier c = ReferenceClassifier::load(tiny_classifier());
   CHECK(c.plugin() == "classifier");
   CHECK(c.sha256() == sha256_file(tiny_classifier()));
@@ -86,17 +86,17 @@ TEST_CASE("reference classifier: restores from its run file; FID ~0 against itse
   CHECK(pr.precision == 1.0);
   CHECK(pr.recall == 1.0);
 
-  // Calibration on the full test set: train images are close, noisier test images further away.
-  const auto rows = calibrate(c, 2000, {0.05, 0.2, 0.5}, 3);
-  REQUIRE(rows.size() == 4);
+  // Calibration on the full test set: train images are close (the floor), noisier test images
+  // further away, and heavy noise pushes samples off the test manifold.
+  const auto rows = calibrate(c, 1000, {0.1, 0.5}, 3);
+  REQUIRE(rows.size() == 3);
   CHECK(rows[0].name == "train (floor)");
-  CHECK(rows[0].n == 2000);
-  for (std::size_t i = 1; i < rows.size(); ++i) {
-    INFO(rows[i - 1].name << " " << rows[i - 1].fid << " -> " << rows[i].name << " " << rows[i].fid);
-    if (i > 1) CHECK(rows[i].fid > rows[i - 1].fid);
-    CHECK(rows[i].n == 10000);
-  }
-  CHECK(rows[3].precision < rows[1].precision);
+  CHECK(rows[0].n == 1000);
+  CHECK(rows[1].n == 10000);
+  INFO("fid: train " << rows[0].fid << ", sigma 0.1: " << rows[1].fid << ", sigma 0.5: " << rows[2].fid);
+  CHECK(rows[0].fid < rows[1].fid);
+  CHECK(rows[1].fid < rows[2].fid);
+  CHECK(rows[2].precision < rows[1].precision);
 }
 
 TEST_CASE("eval.classifier: every built sampling plugin gets fid/precision/recall at the final evaluation") {
@@ -139,7 +139,7 @@ TEST_CASE("eval.classifier: every built sampling plugin gets fid/precision/recal
   }
 }
 
-TEST_CASE("eval.classifier: a mismatched, unfinished or non-classifier run file is refused") {
+TEST_CASE("eval.classifier: a mismatched or unfinished or non-classifier run file is refused") {
   TempDir dir("classifier-refusals");
   const std::vector<std::string> vae_steps = {"data.limit=200", "train.epochs=0", "train.steps=2",
                                               "eval.every_epochs=0", "eval.every_steps=2"};

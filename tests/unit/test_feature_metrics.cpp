@@ -117,7 +117,7 @@ TEST_CASE("knn_manifold: radii are the distances to the k-th nearest other point
   CHECK_THROWS_AS(knn_manifold(x, 300), ShapeError);
 }
 
-TEST_CASE("precision_recall: a set against itself is (1, 1); far or half-shifted sets score as expected") {
+TEST_CASE("precision_recall: a set against itself scores precision 1 and recall 1 while far or half-shifted sets score as expected") {
   Rng rng(5, "pr");
   const Tensor<float> x = rng.normal_tensor<float>({1000, 8}, 0.f, 1.f);
   const KnnManifold real = knn_manifold(x, 3);
