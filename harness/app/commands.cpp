@@ -11,6 +11,7 @@
 #include "genlab/error.hpp"
 #include "genlab/executor.hpp"
 #include "genlab/loader.hpp"
+#include "genlab/reference_classifier.hpp"
 #include "genlab/store.hpp"
 #include "genlab/table.hpp"
 
@@ -164,6 +165,30 @@ int cmd_show(const std::string& run_file) {
 
 int cmd_analyze(const analysis::AnalyzeOptions& options) {
   return analysis::run_analyze(options, std::cout, std::cerr) == 0 ? kOk : kRunsFailed;
+}
+
+int cmd_calibrate(const CalibrateArgs& args) {
+  const ReferenceClassifier classifier = ReferenceClassifier::load(args.classifier, args.data_path);
+  const DataInfo& d = classifier.data();
+  DataOptions o;
+  o.name = d.name;
+  o.path = args.data_path;
+  const DataSplits data = load_data(o, 0);
+  const std::vector<std::int32_t> predicted = classifier.predict(data.test.x);
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == data.test.y[i] ? 1 : 0;
+  std::cout << "reference classifier " << args.classifier << " (plugin " << classifier.plugin() << ", sha256 "
+            << classifier.sha256() << ")\ndata set " << d.name << ": test accuracy "
+            << format_number(static_cast<double>(correct) / static_cast<double>(predicted.size())) << " on "
+            << predicted.size() << " test images\n\nscored against the " << data.test.x.shape()[0]
+            << " test images (precision/recall k = " << args.k << "):\n";
+  Table t;
+  t.header = {"set", "n", "fid", "precision", "recall"};
+  for (const CalibrationRow& r : calibrate(classifier, args.n, args.sigmas, args.k, 0, args.data_path)) {
+    t.rows.push_back({r.name, std::to_string(r.n), format_number(r.fid), format_number(r.precision), format_number(r.recall)});
+  }
+  std::cout << t.render();
+  return kOk;
 }
 
 }  // namespace genlab::cli

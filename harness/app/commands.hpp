@@ -1,6 +1,7 @@
-// The genlab subcommands as functions (run, validate, plugins, show, analyze); main.cpp only parses the
-// command line and maps exceptions to exit codes. Each returns the process exit code.
+// The genlab subcommands as functions (run, validate, plugins, show, analyze, calibrate); main.cpp
+// only parses the command line and maps exceptions to exit codes. Each returns the exit code.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,19 @@ struct RunArgs {
   bool no_progress = false;
 };
 
+struct CalibrateArgs {
+  std::string classifier;                // reference classifier run file
+  std::size_t n = 10000;                 // train images scored
+  std::vector<double> sigmas{0.05, 0.2};  // noise levels on the test images
+  std::size_t k = 3;                     // precision/recall neighbourhood
+  std::string data_path = "/usr/share/datasets/fashion-mnist";
+};
+
 int cmd_run(const RunArgs& args, const std::string& self_exe);
 int cmd_validate(const std::string& experiment, const std::vector<std::string>& sets);
 int cmd_plugins();
 int cmd_show(const std::string& run_file);
 int cmd_analyze(const analysis::AnalyzeOptions& options);
+int cmd_calibrate(const CalibrateArgs& args);
 
 }  // namespace genlab::cli

@@ -55,6 +55,16 @@ int main(int argc, char** argv) {
   analyze->add_option("-o,--out", analyze_args.out_dir, "folder for PNG files (default: the report folder, else ./genlab-analysis)");
   analyze->add_option("--report", analyze_args.report_dir, "write a self-contained HTML report to DIR/index.html");
   analyze->add_option("--threads", analyze_args.threads, "threads reading run files (0 = 1; HDF5 serialises readers)");
+  CalibrateArgs calibrate_args;
+  auto* calibrate = app.add_subcommand("calibrate", "score train images and noisy test images against the test images "
+                                                    "with a reference classifier (FID, precision/recall floor and scale)");
+  calibrate->add_option("--classifier", calibrate_args.classifier, "reference classifier run file (.h5)")
+      ->required()->check(CLI::ExistingFile);
+  calibrate->add_option("--n", calibrate_args.n, "train images scored against the test images")->capture_default_str();
+  calibrate->add_option("--sigma", calibrate_args.sigmas, "pixel noise levels added to the test images (repeatable)")
+      ->capture_default_str();
+  calibrate->add_option("--k", calibrate_args.k, "k of the precision/recall k-NN manifolds")->capture_default_str();
+  calibrate->add_option("--data-path", calibrate_args.data_path, "folder of the Fashion-MNIST files")->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -66,6 +76,7 @@ int main(int argc, char** argv) {
       for (int i = 0; i < argc; ++i) analyze_args.command += (i ? " " : "") + std::string(argv[i]);
       return cmd_analyze(analyze_args);
     }
+    if (*calibrate) return cmd_calibrate(calibrate_args);
   } catch (const genlab::ConfigError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kConfigError;

@@ -69,7 +69,7 @@ std::size_t dark_pixels(const ImageGrid& img, std::size_t x0, std::size_t y0, st
 }
 }  // namespace
 
-TEST_CASE("analyze: curve points align seeds on x; long series are binned per run") {
+TEST_CASE("analyze: curve points align seeds on x, and long series are binned per run") {
   genlab::testing::TempDir dir("analyze-curve");
   synthetic::Run a = beta_run("a", "1.0", 0, 0);
   a.eval["neg_elbo"] = {10, 20, 30};

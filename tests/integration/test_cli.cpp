@@ -23,7 +23,7 @@ fs::path only_file(const fs::path& dir, const std::string& ext) {
 }
 }  // namespace
 
-TEST_CASE("cli: a smoke run writes a finished run file, a PNG, a table; a rerun skips it") {
+TEST_CASE("cli: a smoke run writes a finished run file, a PNG and a table, and a rerun skips it") {
   TempDir dir("cli-run");
   const auto first = run_cli("run " + smoke_vae() + out_flag(dir) + " --no-progress");
   INFO(first.output);
@@ -56,7 +56,7 @@ TEST_CASE("cli: a smoke run writes a finished run file, a PNG, a table; a rerun 
   CHECK(show.output.find("plugin_sha256") != std::string::npos);
 }
 
-TEST_CASE("cli: dry run lists every cell with its id; plugins lists schemas") {
+TEST_CASE("cli: dry run lists every cell with its id, and plugins lists schemas") {
   const std::string grid = std::string(GENLAB_SOURCE_DIR) + "/experiments/ablations/vae_beta_latent.toml";
   const auto dry = run_cli("run " + grid + " --dry-run");
   INFO(dry.output);

@@ -138,7 +138,7 @@ TEST_CASE("data: Fashion-MNIST loads 60k/10k 28x28 images in [0, 1] with balance
   }
 }
 
-TEST_CASE("data: limit caps train and test; validation is the last samples of the limited train set") {
+TEST_CASE("data: limit caps train and test, and validation is the last samples of the limited train set") {
   if (!have_fashion_mnist()) return;
   DataOptions o = fashion(fashion_folder);
   o.limit = 1000;
@@ -200,7 +200,7 @@ TEST_CASE("data: synthetic mixtures have the documented centres, spread and size
   }
 }
 
-TEST_CASE("data: synthetic sets are a function of the seed; limit keeps a prefix") {
+TEST_CASE("data: synthetic sets are a function of the seed, and limit keeps a prefix") {
   DataOptions o;
   o.name = "ring8";
   const DataSplits a = load_data(o, 1), b = load_data(o, 1), c = load_data(o, 2);

@@ -12,6 +12,7 @@
 #include "genlab/error.hpp"
 #include "genlab/loader.hpp"
 #include "genlab/store.hpp"
+#include "metrics/sample_quality.hpp"
 #include "run/checkpoint_io.hpp"
 #include "run/evaluator.hpp"
 #include "run/optimizer_set.hpp"
@@ -150,6 +151,7 @@ class Run {
   std::unique_ptr<Progress> progress_;
   std::int64_t start_step_ = 0;
   Metrics last_eval_;
+  std::unique_ptr<SampleQuality> sample_quality_;  // eval.classifier set: FID, precision/recall
 };
 
 RunResult Run::execute() {
@@ -226,6 +228,9 @@ void Run::prepare() {
   info_ = {data_.train.name, data_.train.sample_shape, data_.train.x.shape()[1],
            data_.train.num_classes, data_.train.x.shape()[0]};
   schedule_ = make_schedule(spec_, info_.train_size);
+  if (!spec_.eval.classifier.empty()) {  // refuses a mismatched classifier before training
+    sample_quality_ = std::make_unique<SampleQuality>(spec_.eval, info_, spec_.data_path);
+  }
   optimizers_ = std::make_unique<OptimizerSet>(spec_, schedule_.total);
   model_ = plugin_->create();
   HarnessInitContext ctx(params_, info_, spec_.seed, *optimizers_);
@@ -298,6 +303,9 @@ void Run::evaluate(std::int64_t done) {
   s.seed = spec_.seed;
   s.step = done;
   EvalOutput out = evaluate_model(*model_, d, data_.test, info_, s);
+  if (sample_quality_ && sample_quality_->due(done == schedule_.total)) {
+    sample_quality_->add(*model_, d, data_.test, spec_.seed, done, out.metrics, out.attrs);
+  }
   const double epoch = static_cast<double>(done) / static_cast<double>(schedule_.steps_per_epoch);
   if (has_validation) {  // the same evaluation on the validation split, as val_* in the same row
     s.split_name = "validation";

@@ -1,0 +1,176 @@
+// Restoring a reference classifier from a finished run file: its /config is parsed by the spec
+// (through a temporary TOML file), the plugin it names is loaded and initialised, and the
+// checkpoint's params/ and buffers/ are copied in. It refuses unfinished runs and plugins that
+// cannot classify; it does not check the classifier's accuracy.
+#include "genlab/reference_classifier.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <optional>
+
+#include "genlab/error.hpp"
+#include "genlab/hash.hpp"
+#include "genlab/loader.hpp"
+#include "genlab/spec.hpp"
+#include "genlab/store.hpp"
+#include "run/checkpoint_io.hpp"
+#include "run/optimizer_set.hpp"
+
+namespace fs = std::filesystem;
+
+namespace genlab {
+
+struct ReferenceClassifier::State {
+  std::optional<Plugin> plugin;
+  RunSpec spec;                              // the classifier run's spec (OptimizerSet refers to it)
+  std::unique_ptr<OptimizerSet> optimizers;  // asked for by init(); never stepped
+  std::shared_ptr<Model> model;
+};
+
+namespace {
+
+class RestoreInitContext final : public InitContext {
+ public:
+  RestoreInitContext(const Params& params, const DataInfo& data, std::uint64_t seed, OptimizerSet& optimizers)
+      : params_(params), data_(data), init_rng_(seed, "init"), optimizers_(optimizers) {}
+  const Params& params() const override { return params_; }
+  const DataInfo& data() const override { return data_; }
+  Rng& init_rng() override { return init_rng_; }  // the draws are overwritten by the checkpoint
+  Optimizer<float>& make_optimizer(const std::string& group, std::vector<NamedParameter<float>> params) override {
+    return optimizers_.make(group, std::move(params));
+  }
+
+ private:
+  const Params& params_;
+  const DataInfo& data_;
+  Rng init_rng_;
+  OptimizerSet& optimizers_;
+};
+
+// The run spec stored as /config text, parsed by the spec through a temporary file.
+RunSpec parse_config(const fs::path& file, const std::string& config_text) {
+  static std::atomic<unsigned> counter{0};
+  const fs::path tmp = fs::temp_directory_path() /
+                       ("genlab-classifier-config-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".toml");
+  std::ofstream(tmp) << config_text;
+  struct Remove {
+    fs::path path;
+    ~Remove() {
+      std::error_code ec;
+      fs::remove(path, ec);
+    }
+  } remove{tmp};
+  try {
+    Experiment e = load_experiment(tmp);
+    if (e.runs.size() != 1) throw ConfigError("it describes " + std::to_string(e.runs.size()) + " runs, not one");
+    return std::move(e.runs.front());
+  } catch (const ConfigError& err) {
+    throw ConfigError("reference classifier " + file.string() + ": its /config cannot be read back: " + err.what());
+  }
+}
+
+// Name, sample shape and classes of data set `name` (one sample is loaded).
+DataInfo data_info_of(const std::string& name, const fs::path& data_path, std::uint64_t seed) {
+  DataOptions o;
+  o.name = name;
+  o.path = data_path;
+  o.limit = 1;
+  const DataSplits d = load_data(o, seed);
+  // train_size: not needed to restore a trained model, and this is not the classifier's training set
+  return {d.train.name, d.train.sample_shape, d.train.dim(), d.train.num_classes, 0};
+}
+
+// Rows [begin, end) of x: (N, dim) as a batch without labels.
+Batch rows_of(const Tensor<float>& x, std::size_t begin, std::size_t end) {
+  const std::size_t dim = x.shape()[1];
+  Batch b;
+  b.x = Tensor<float>::from_shape({end - begin, dim});
+  std::copy(x.data() + begin * dim, x.data() + end * dim, b.x.data());
+  return b;
+}
+
+}  // namespace
+
+ReferenceClassifier ReferenceClassifier::load(const fs::path& file, const fs::path& data_path) {
+  const RunSummary summary = read_run(file);
+  const auto status_it = summary.attrs.find("status");
+  const std::string status = status_it == summary.attrs.end() ? "" : attr_to_string(status_it->second);
+  if (status != "finished") {
+    throw ConfigError("reference classifier " + file.string() + " is a run with status '" + status +
+                      "', not 'finished'; finish training it (genlab run) before using it");
+  }
+  ReferenceClassifier rc;
+  rc.file_ = file;
+  rc.sha256_ = sha256_file(file);
+  rc.state_ = std::make_shared<State>();
+  State& s = *rc.state_;
+  s.spec = parse_config(file, summary.config_text);
+  s.plugin = load_plugin(s.spec.plugin);
+  const ModelDescription& d = s.plugin->info().description;
+  rc.plugin_ = d.name;
+  if (!(d.capabilities & kClassifies)) {
+    throw ConfigError("reference classifier " + file.string() + " is a run of plugin '" + d.name +
+                      "', which cannot classify (capabilities: " + capabilities_str(d.capabilities) +
+                      "); use a finished run of a plugin with 'classifies', e.g. experiments/reference/fashion_classifier.toml");
+  }
+  const Params params = resolve_model_params(s.spec, d.schema);
+  rc.data_ = data_info_of(s.spec.data_name, data_path, s.spec.seed);
+  s.optimizers = std::make_unique<OptimizerSet>(s.spec, 1);
+  s.model = s.plugin->create();
+  RestoreInitContext ctx(params, rc.data_, s.spec.seed, *s.optimizers);
+  call_plugin(d.name, [&] { s.model->init(ctx); });
+  const Checkpoint c = read_checkpoint(file);
+  try {
+    for (auto& p : s.model->parameters()) from_checkpoint(c, "params/" + p.name, p.variable.mutable_value());
+    for (auto& [name, t] : s.model->buffers()) from_checkpoint(c, "buffers/" + name, *t);
+  } catch (const StoreError& e) {
+    throw StoreError("reference classifier " + file.string() + ": " + e.what());
+  }
+  s.model->set_training(false);
+  return rc;
+}
+
+void ReferenceClassifier::check_compatible(const DataInfo& data, const std::string& key) const {
+  if (data.name == data_.name && data.sample_shape == data_.sample_shape && data.num_classes == data_.num_classes) return;
+  throw ConfigError(key + ": reference classifier " + file_.string() + " was trained on data set '" + data_.name +
+                    "' (sample shape " + shape_str(data_.sample_shape) + ", " + std::to_string(data_.num_classes) +
+                    " classes), but this run uses '" + data.name + "' (sample shape " + shape_str(data.sample_shape) +
+                    ", " + std::to_string(data.num_classes) + " classes); use a classifier trained on the run's data set");
+}
+
+Tensor<float> ReferenceClassifier::features(const Tensor<float>& x, std::size_t batch_size) const {
+  NoGradGuard no_grad;
+  const std::size_t n = x.shape()[0];
+  Tensor<float> out;
+  for (std::size_t begin = 0; begin < n; begin += batch_size) {
+    const std::size_t end = std::min(n, begin + batch_size);
+    const Batch b = rows_of(x, begin, end);
+    const Tensor<float> f = call_plugin(plugin_, [&] { return state_->model->features(b); });  // (b, F)
+    const std::size_t width = f.shape()[1];
+    if (begin == 0) out = Tensor<float>::from_shape({n, width});
+    std::copy(f.data(), f.data() + f.size(), out.data() + begin * width);
+  }
+  return out;
+}
+
+std::vector<std::int32_t> ReferenceClassifier::predict(const Tensor<float>& x, std::size_t batch_size) const {
+  NoGradGuard no_grad;
+  const std::size_t n = x.shape()[0];
+  std::vector<std::int32_t> out;
+  out.reserve(n);
+  for (std::size_t begin = 0; begin < n; begin += batch_size) {
+    const Batch b = rows_of(x, begin, std::min(n, begin + batch_size));
+    const Tensor<float> logits = call_plugin(plugin_, [&] { return state_->model->classify(b); });  // (b, C)
+    const std::size_t c = logits.shape()[1];
+    for (std::size_t i = 0; i < logits.shape()[0]; ++i) {
+      const float* row = logits.data() + i * c;
+      out.push_back(static_cast<std::int32_t>(std::max_element(row, row + c) - row));
+    }
+  }
+  return out;
+}
+
+}  // namespace genlab
