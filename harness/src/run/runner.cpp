@@ -297,12 +297,16 @@ void Run::evaluate(std::int64_t done) {
   s.samples = spec_.eval.samples;
   s.seed = spec_.seed;
   s.step = done;
+  s.heavy = spec_.eval.heavy_metrics == "every" || done == schedule_.total;
+  s.iwae_k = spec_.eval.iwae_k;
+  s.iwae_images = spec_.eval.iwae_images;
   const EvalOutput out = evaluate_model(*model_, d, data_.test, info_, s);
   const double epoch = static_cast<double>(done) / static_cast<double>(schedule_.steps_per_epoch);
   writer_->append_eval(done, epoch, out.metrics, out.attrs);
   if (has_validation) {
     s.split_name = "validation";
     s.samples = 0;
+    s.iwae_k = 0;  // the bound is reported on the test split only
     EvalOutput val = evaluate_model(*model_, d, data_.validation, info_, s);
     Metrics renamed;
     std::map<std::string, AttrMap> attrs;
