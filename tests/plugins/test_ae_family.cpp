@@ -78,6 +78,21 @@ Batch first_test_images(const DataSplits& data, std::size_t n) {
   return b;
 }
 
+// Largest pixel difference between tile (ra, ca) of grid a and tile (rb, cb) of grid b (28x28
+// tiles, 2-pixel gaps).
+int tile_difference(const ImageGrid& a, std::size_t ra, std::size_t ca, const ImageGrid& b, std::size_t rb,
+                    std::size_t cb) {
+  int worst = 0;
+  for (std::size_t y = 0; y < 28; ++y) {
+    for (std::size_t x = 0; x < 28; ++x) {
+      const auto pa = a.pixels[(2 + ra * 30 + y) * a.width + 2 + ca * 30 + x];
+      const auto pb = b.pixels[(2 + rb * 30 + y) * b.width + 2 + cb * 30 + x];
+      worst = std::max(worst, std::abs(int(pa) - int(pb)));
+    }
+  }
+  return worst;
+}
+
 struct MeanSe {
   double mean = 0, se = 0;
 };
@@ -151,25 +166,32 @@ TEST_CASE("ae family: IWAE-5000 is at least as tight as the ELBO on the same ima
   }
 }
 
-TEST_CASE("ae family: conv vae passes the contract (finite, reproducible, exact resume)") {
-  TempDir dir("conv-vae");
+TEST_CASE("ae family: arch = conv passes the contract for ae, vae, cvae (finite, reproducible, exact resume)") {
   const std::vector<std::string> conv = {"model.arch=\"conv\"", "model.channels=[4, 8]"};
-  const RunResult a = run_smoke("vae", short_run(dir / "a", conv));
-  REQUIRE_MESSAGE(a.status == RunStatus::Finished, a.message);
-  const RunSummary s = read_run(a.file);
-  for (const auto& [k, v] : s.eval) {
-    for (double x : v) CHECK_MESSAGE(std::isfinite(x), "eval/" << k);
+  auto with = [&](std::string extra) {
+    auto sets = conv;
+    sets.push_back(std::move(extra));
+    return sets;
+  };
+  for (const char* plugin : {"ae", "vae", "cvae"}) {
+    const std::string name = plugin;
+    INFO(name);
+    TempDir dir("conv-" + name);
+    const RunResult a = run_smoke(name, short_run(dir / "a", conv));
+    REQUIRE_MESSAGE(a.status == RunStatus::Finished, a.message);
+    const RunSummary s = read_run(a.file);
+    for (const auto& [k, v] : s.eval) {
+      for (double x : v) CHECK_MESSAGE(std::isfinite(x), "eval/" << k);
+    }
+    CHECK(s.eval.at("loss").size() == 2);
+    CHECK(s.eval.count("neg_iwae") == (name == "ae" ? 0u : 1u));
+    const RunResult b = run_smoke(name, short_run(dir / "b", conv));
+    CHECK_MESSAGE(compare_runs(a.file, b.file) == "", compare_runs(a.file, b.file));
+    CHECK(run_smoke(name, short_run(dir / "c", with("run.stop_after_steps=3"))).status == RunStatus::Interrupted);
+    const RunResult c = run_smoke(name, short_run(dir / "c", conv));
+    REQUIRE(c.status == RunStatus::Finished);
+    CHECK_MESSAGE(compare_runs(a.file, c.file) == "", compare_runs(a.file, c.file));
   }
-  CHECK(s.eval.at("neg_iwae").size() == 2);
-  const RunResult b = run_smoke("vae", short_run(dir / "b", conv));
-  CHECK_MESSAGE(compare_runs(a.file, b.file) == "", compare_runs(a.file, b.file));
-  auto stop = conv;
-  stop.push_back("run.stop_after_steps=3");
-  CHECK(run_smoke("vae", short_run(dir / "c", stop)).status == RunStatus::Interrupted);
-  REQUIRE(run_smoke("vae", short_run(dir / "c", conv)).status == RunStatus::Finished);
-  const RunResult c = run_smoke("vae", short_run(dir / "c", conv));
-  CHECK(c.status == RunStatus::AlreadyFinished);
-  CHECK_MESSAGE(compare_runs(a.file, c.file) == "", compare_runs(a.file, c.file));
 }
 
 TEST_CASE("ae family: a conv vae with batch norm learns (training loss falls)") {
@@ -193,7 +215,8 @@ TEST_CASE("ae family: a conv vae with batch norm learns (training loss falls)") 
 
 TEST_CASE("ae family: cvae writes interpolation and classes grids (run file and PNG, expected sizes)") {
   TempDir dir("cvae-images");
-  const RunResult r = run_smoke("cvae", short_run(dir / "out"));
+  // 40 steps: enough for decodes that depend on z (the interpolation must move)
+  const RunResult r = run_smoke("cvae", short_run(dir / "out", {"train.steps=40", "eval.every_steps=20"}));
   REQUIRE_MESSAGE(r.status == RunStatus::Finished, r.message);
   const RunSummary s = read_run(r.file);
   for (const char* name : {"reconstructions", "samples", "interpolation", "classes"}) {
@@ -209,6 +232,12 @@ TEST_CASE("ae family: cvae writes interpolation and classes grids (run file and 
   const ImageGrid interpolation = png("interpolation");  // 4 pairs x (x_a, 10 points, x_b)
   CHECK(interpolation.width == 12 * 28 + 13 * 2);
   CHECK(interpolation.height == 4 * 28 + 5 * 2);
+  // row 0 starts with test image 0 and its decoded mean (t = 0): the reconstructions grid's
+  // first column holds the same image over its reconstruction (1 grey level of float rounding)
+  const ImageGrid reconstructions = png("reconstructions");
+  CHECK(tile_difference(interpolation, 0, 0, reconstructions, 0, 0) == 0);
+  CHECK(tile_difference(interpolation, 0, 1, reconstructions, 1, 0) <= 1);
+  CHECK(tile_difference(interpolation, 0, 1, interpolation, 0, 10) > 8);  // the line moves (18 here)
   const ImageGrid classes = png("classes");  // 10 classes x 10 samples
   CHECK(classes.width == 10 * 28 + 11 * 2);
   CHECK(classes.height == 10 * 28 + 11 * 2);

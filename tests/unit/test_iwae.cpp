@@ -64,9 +64,9 @@ TEST_CASE("iwae_bound: closed-form weights give the exact bound and ELBO for any
     lse_sum += m + std::log(s) - std::log(static_cast<double>(k));
   }
   const double want_iwae = -lse_sum / images, want_elbo = -w_sum / (images * k);
-  // rows_per_call 4096: one call for all 5 images; 7: one image per call, blocks of 7 and 3;
-  // 25: 2 images per call, blocks of 10 (k fits)
-  for (std::size_t rows : {std::size_t{4096}, std::size_t{7}, std::size_t{25}}) {
+  // rows_per_call 4096: one call for all 5 images; 7: one image per call, blocks of 5 and 5;
+  // 25: 2 images per call (the last call 1), blocks of 10 (k fits); 4: blocks of 4, 4, 2
+  for (std::size_t rows : {std::size_t{4096}, std::size_t{7}, std::size_t{25}, std::size_t{4}}) {
     INFO("rows_per_call " << rows);
     FakeWeights model;
     Rng rng(0, "unused");
@@ -82,7 +82,7 @@ TEST_CASE("iwae_bound: closed-form weights give the exact bound and ELBO for any
   FakeWeights counted;
   Rng rng(0, "unused");
   iwae_bound(counted, "fake", data, images, k, rng, 7);
-  CHECK(counted.calls == 10);  // 5 images x (7 + 3)
+  CHECK(counted.calls == 10);  // 5 images x (5 + 5)
 }
 
 TEST_CASE("iwae_bound: k = 1 is the ELBO estimate itself; more images than the split are capped") {

@@ -19,9 +19,10 @@ struct IwaeResult {
   std::size_t images = 0, k = 0;
 };
 
-// Rows per log_importance_weights call (images in the call x samples per image): the decoder
-// runs on batches of about this size.
-inline constexpr std::size_t kIwaeRowsPerCall = 4096;
+// Rows per log_importance_weights call (images in the call x samples per image). Measured on
+// the quickstart MLP and the (32, 64) conv decoder: 128-256 rows are 1.5-3x faster than 1024-4096
+// (the per-call tensors stay in cache and below malloc's mmap threshold, so no page faults).
+inline constexpr std::size_t kIwaeRowsPerCall = 256;
 
 // The first `images` rows of `data` (fewer if it is smaller), k samples each, drawn from `rng`
 // in a fixed order of calls (so the result depends only on the model, the data and the stream).

@@ -1,5 +1,5 @@
 // iwae_bound: images in chunks, each chunk's k samples in blocks, so every plugin call decodes
-// about rows_per_call rows; per image a running log-sum-exp in double. No autograd here.
+// up to rows_per_call rows; per image a running log-sum-exp in double. No autograd here.
 #include "genlab/iwae.hpp"
 
 #include <algorithm>
@@ -39,7 +39,9 @@ IwaeResult iwae_bound(Model& model, const std::string& plugin, const Dataset& da
   r.k = k;
   if (r.images == 0 || k == 0) throw ConfigError("iwae_bound: needs at least one image and k >= 1");
   const std::size_t chunk = std::clamp<std::size_t>(rows_per_call / k, 1, r.images);  // images per call
-  const std::size_t block = std::max<std::size_t>(1, rows_per_call / chunk);          // samples per call
+  // samples per call: at most rows_per_call / chunk, in equal blocks (k = 5000: 20 x 250)
+  const std::size_t most = std::max<std::size_t>(1, rows_per_call / chunk);
+  const std::size_t calls = (k + most - 1) / most, block = (k + calls - 1) / calls;
   double sum_iwae = 0, sum_log_w = 0;
   for (std::size_t begin = 0; begin < r.images; begin += chunk) {
     const std::size_t end = std::min(r.images, begin + chunk), n = end - begin;

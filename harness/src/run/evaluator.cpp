@@ -6,8 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "genlab/loader.hpp"
 #include "genlab/iwae.hpp"
+#include "genlab/loader.hpp"
 #include "run/latent_images.hpp"
 
 namespace genlab {
