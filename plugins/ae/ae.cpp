@@ -1,5 +1,5 @@
-// Plugin "ae": a deterministic MLP autoencoder with a Bernoulli (BCE) or Gaussian (MSE)
-// reconstruction loss. It has no prior, so it does not sample; it reconstructs and encodes
+// Plugin "ae": a deterministic MLP or conv autoencoder (arch) with a Bernoulli (BCE) or Gaussian
+// (MSE) reconstruction loss. It has no prior, so it does not sample; it reconstructs and encodes
 // (logvar is returned as zeros so shared metrics such as active units still apply).
 #include "genlab/builders.hpp"
 #include "genlab/plugin.hpp"
@@ -11,29 +11,22 @@ namespace {
 class Ae final : public Model {
  public:
   static ModelDescription describe() {
-    return {"ae", "1.0.0", "Deterministic autoencoder (MLP), BCE or MSE reconstruction",
-            kReconstructs | kEncodes,
-            {
-                {"hidden", ParamType::IntList, std::vector<std::int64_t>{400}, 1, 65536, {},
-                 "hidden layer sizes of the encoder (the decoder mirrors them)"},
-                {"latent_dim", ParamType::Int, std::int64_t{20}, 1, 4096, {}, "size of the code z"},
-                {"activation", ParamType::String, std::string("relu"), {}, {},
-                 {"relu", "leaky_relu", "tanh", "sigmoid", "softplus"}, "hidden activation"},
-                {"likelihood", ParamType::String, std::string("bernoulli"), {}, {},
-                 {"bernoulli", "gaussian"}, "loss: bernoulli = summed BCE, gaussian = summed squared error / 2"},
-            }};
+    Schema schema = network_schema();
+    schema.push_back(int_param("latent_dim", 20, "size of the code z").at_least(1).at_most(4096));
+    schema.push_back(string_param("likelihood", "bernoulli",
+                                  "loss: bernoulli = summed BCE, gaussian = summed squared error / 2")
+                         .one_of({"bernoulli", "gaussian"}));
+    return {"ae", "1.1.0", "Deterministic autoencoder (MLP or conv), BCE or MSE reconstruction",
+            kReconstructs | kEncodes, schema};
   }
 
   void init(InitContext& ctx) override {
     const Params& p = ctx.params();
-    const std::size_t dim = ctx.data().dim;
     latent_ = static_cast<std::size_t>(p.get_int("latent_dim"));
     bernoulli_ = p.get_string("likelihood") == "bernoulli";
-    const auto hidden = p.get_int_list("hidden");
-    const std::string act = p.get_string("activation");
-    encoder_ = make_mlp<float>(layer_sizes(dim, hidden, latent_), act, ctx.init_rng());
-    std::vector<std::int64_t> reversed(hidden.rbegin(), hidden.rend());
-    decoder_ = make_mlp<float>(layer_sizes(latent_, reversed, dim), act, ctx.init_rng());
+    const NetworkSpec net = NetworkSpec::from(p);
+    encoder_ = make_encoder<float>(net, ctx.data().sample_shape, latent_, ctx.init_rng());
+    decoder_ = make_decoder<float>(net, latent_, ctx.data().sample_shape, ctx.init_rng());
     optimizer_ = &ctx.make_optimizer("model", parameters());
   }
 
@@ -60,6 +53,11 @@ class Ae final : public Model {
     auto params = encoder_->parameters("encoder/");
     for (auto& p : decoder_->parameters("decoder/")) params.push_back(std::move(p));
     return params;
+  }
+  std::vector<std::pair<std::string, Tensor<float>*>> buffers() override {
+    auto b = encoder_->buffers("encoder/");
+    for (auto& d : decoder_->buffers("decoder/")) b.push_back(d);
+    return b;
   }
   void set_training(bool on) override {
     encoder_->set_training(on);

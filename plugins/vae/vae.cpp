@@ -1,7 +1,8 @@
-// Plugin "vae": the variational autoencoder (Kingma & Welling 2014) with an MLP encoder and
-// decoder, Bernoulli (BCE) or Gaussian (MSE) decoder, and a beta weight on the KL (beta-VAE).
-// It does not compute shared metrics (active units, IWAE, FID): the harness does, via encode()
-// and sample().
+// Plugin "vae": the variational autoencoder (Kingma & Welling 2014) with an MLP or conv encoder
+// and decoder (arch), Bernoulli (BCE) or Gaussian (MSE) decoder, and a beta weight on the KL
+// (beta-VAE). It provides the importance weights of the IWAE bound but does not compute shared
+// metrics (active units, IWAE, FID): the harness does, via encode(), sample() and
+// log_importance_weights().
 #include <cmath>
 #include <numbers>
 
@@ -12,21 +13,20 @@ using namespace genlab;
 
 namespace {
 
+// x: (B, ...) -> (k * B, ...): k copies stacked, row r = copy r / B of row r % B.
+Var repeat_rows(const Var& x, std::size_t k) { return concat(std::vector<Var>(k, x), 0); }
+
 class Vae final : public Model {
  public:
   static ModelDescription describe() {
-    return {"vae", "1.0.0", "Variational autoencoder (MLP), Bernoulli or Gaussian decoder, beta on the KL",
-            kReconstructs | kEncodes | kSamples,
-            {
-                {"hidden", ParamType::IntList, std::vector<std::int64_t>{400}, 1, 65536, {},
-                 "hidden layer sizes of the encoder (the decoder mirrors them)"},
-                {"latent_dim", ParamType::Int, std::int64_t{20}, 1, 4096, {}, "size of z"},
-                {"activation", ParamType::String, std::string("relu"), {}, {},
-                 {"relu", "leaky_relu", "tanh", "sigmoid", "softplus"}, "hidden activation"},
-                {"likelihood", ParamType::String, std::string("bernoulli"), {}, {},
-                 {"bernoulli", "gaussian"}, "decoder: bernoulli = summed BCE, gaussian = summed squared error / 2 (unit variance)"},
-                {"beta", ParamType::Float, 1.0, 0.0, 1e6, {}, "weight of the KL term (beta-VAE when != 1)"},
-            }};
+    Schema schema = network_schema();
+    schema.push_back(int_param("latent_dim", 20, "size of z").at_least(1).at_most(4096));
+    schema.push_back(string_param("likelihood", "bernoulli",
+                                  "decoder: bernoulli = summed BCE, gaussian = summed squared error / 2 (unit variance)")
+                         .one_of({"bernoulli", "gaussian"}));
+    schema.push_back(float_param("beta", 1.0, "weight of the KL term (beta-VAE when != 1)").at_least(0).at_most(1e6));
+    return {"vae", "1.1.0", "Variational autoencoder (MLP or conv), Bernoulli or Gaussian decoder, beta on the KL",
+            kReconstructs | kEncodes | kSamples | kImportanceWeights, schema};
   }
 
   void init(InitContext& ctx) override {
@@ -35,12 +35,9 @@ class Vae final : public Model {
     latent_ = static_cast<std::size_t>(p.get_int("latent_dim"));
     beta_ = static_cast<float>(p.get_float("beta"));
     bernoulli_ = p.get_string("likelihood") == "bernoulli";
-    const auto hidden = p.get_int_list("hidden");
-    const std::string act = p.get_string("activation");
-    Rng& rng = ctx.init_rng();
-    encoder_ = make_mlp<float>(layer_sizes(dim_, hidden, 2 * latent_), act, rng);
-    std::vector<std::int64_t> reversed(hidden.rbegin(), hidden.rend());
-    decoder_ = make_mlp<float>(layer_sizes(latent_, reversed, dim_), act, rng);
+    const NetworkSpec net = NetworkSpec::from(p);
+    encoder_ = make_encoder<float>(net, ctx.data().sample_shape, 2 * latent_, ctx.init_rng());
+    decoder_ = make_decoder<float>(net, latent_, ctx.data().sample_shape, ctx.init_rng());
     optimizer_ = &ctx.make_optimizer("model", parameters());
   }
 
@@ -82,6 +79,11 @@ class Vae final : public Model {
     for (auto& p : decoder_->parameters("decoder/")) params.push_back(std::move(p));
     return params;
   }
+  std::vector<std::pair<std::string, Tensor<float>*>> buffers() override {
+    auto b = encoder_->buffers("encoder/");
+    for (auto& d : decoder_->buffers("decoder/")) b.push_back(d);
+    return b;
+  }
   void set_training(bool on) override {
     encoder_->set_training(on);
     decoder_->set_training(on);
@@ -103,6 +105,20 @@ class Vae final : public Model {
   }
   std::size_t latent_dim() const override { return latent_; }
 
+  // x: (B, D) -> log p(x|z) + log p(z) - log q(z|x): (k, B), with z ~ q(z|x) drawn from rng.
+  Tensor<float> log_importance_weights(const Batch& batch, std::size_t k, Rng& rng) override {
+    const std::size_t b = batch.size();
+    const auto [mu1, logvar1] = encode_vars(Var(batch.x));
+    const Var mu = repeat_rows(mu1, k), logvar = repeat_rows(logvar1, k);  // (kB, Z)
+    const Var z = mu + exp(logvar * 0.5f) * Var(rng.normal_tensor<float>(mu.shape(), 0.f, 1.f));
+    const Var x = repeat_rows(Var(batch.x), k);                            // (kB, D)
+    const Var zero(zeros<float>(z.shape()));
+    const Var log_pz = sum(gaussian_log_density(z, zero, zero, Reduction::None), {1});
+    const Var log_qz = sum(gaussian_log_density(z, mu, logvar, Reduction::None), {1});
+    const Var log_w = log_likelihood((*decoder_)(z), x) + log_pz - log_qz;  // (kB,)
+    return reshape(log_w, {k, b}).value();
+  }
+
  private:
   // x: (B, D) -> mu, logvar: (B, Z)
   std::pair<Var, Var> encode_vars(const Var& x) {
@@ -113,6 +129,12 @@ class Vae final : public Model {
   Var reconstruction_loss(const Var& logits, const Var& x) const {
     if (bernoulli_) return bce_with_logits(logits, x, Reduction::Sum);
     return mse(sigmoid(logits), x, Reduction::Sum) * 0.5f;
+  }
+  // logits, x: (N, D) -> log p(x|z) per row: (N,), with the Gaussian's normalising constant
+  Var log_likelihood(const Var& logits, const Var& x) const {
+    if (bernoulli_) return sum(bernoulli_log_density(x, logits, Reduction::None), {1});
+    const Var unit(zeros<float>(x.shape()));  // log variance 0
+    return sum(gaussian_log_density(x, sigmoid(logits), unit, Reduction::None), {1});
   }
 
   std::size_t dim_ = 0, latent_ = 0;

@@ -90,6 +90,8 @@ epochs = 1
 batch_size = 64
 [train.optimizer]
 name = "sgd"
+[eval]
+iwae_k = 10
 [grid.product]
 "train.optimizer.lr" = [1e12, 1e-3]
 )");

@@ -38,6 +38,8 @@ batch_size = 32
 [eval]
 every_epochs = 1
 samples = 16
+iwae_k = 50
+iwae_images = 100
 [run]
 checkpoint_every_steps = 16
 checkpoint_every_epochs = 0
@@ -121,6 +123,7 @@ batch_size = 64
 [eval]
 every_epochs = 0
 every_steps = 2
+iwae_k = 10
 )");
   REQUIRE(run_cli("run " + exp).exit_code == 0);
   const fs::path h5 = only_h5(dir / "out");

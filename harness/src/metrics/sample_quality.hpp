@@ -24,7 +24,6 @@ class SampleQuality {
   SampleQuality(const EvalSpec& eval, const DataInfo& run_data, const std::filesystem::path& data_path);
 
   // Whether an evaluation computes these metrics: every one, or only the final one (default).
-  bool due(bool final_evaluation) const { return final_evaluation || eval_.heavy_metrics == "every"; }
 
   // Adds "fid", "precision", "recall" (and "conditional_accuracy" for conditional models) with
   // their attributes. Samples come from stream (seed, "eval/<step>/fid"); the test images'

@@ -2,9 +2,13 @@
 // and image grids. It never writes files: the runner stores what it returns.
 #include "run/evaluator.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 
+#include "genlab/iwae.hpp"
 #include "genlab/loader.hpp"
+#include "run/latent_images.hpp"
 
 namespace genlab {
 
@@ -18,6 +22,27 @@ Batch batch_of(const Dataset& data, std::size_t begin, std::size_t end) {
 }
 
 namespace {
+// Per latent dimension, over a split: sums of the encoder mean, of its square, and of the
+// analytic KL(q(z_j|x) || N(0, 1)) = 0.5 (mu^2 + exp(logvar) - 1 - logvar), in double.
+struct LatentSums {
+  std::vector<double> mu, mu_sq, kl;
+  // mu, logvar: (B, Z)
+  void add(const Tensor<float>& mu_b, const Tensor<float>& logvar_b) {
+    const std::size_t z = mu_b.shape()[1];
+    mu.resize(z, 0.0);
+    mu_sq.resize(z, 0.0);
+    kl.resize(z, 0.0);
+    for (std::size_t i = 0; i < mu_b.shape()[0]; ++i) {
+      for (std::size_t j = 0; j < z; ++j) {
+        const double m = mu_b(i, j), lv = logvar_b(i, j);
+        mu[j] += m;
+        mu_sq[j] += m * m;
+        kl[j] += 0.5 * (m * m + std::exp(lv) - 1.0 - lv);
+      }
+    }
+  }
+};
+
 // Number of latent dimensions whose encoder mean varies over the split by more than 0.01
 // (Burda et al. 2016). sums: (Z) of mu, squares: (Z) of mu^2, accumulated in double.
 double active_units(const std::vector<double>& sums, const std::vector<double>& squares, std::size_t n) {
@@ -27,6 +52,19 @@ double active_units(const std::vector<double>& sums, const std::vector<double>& 
     if (squares[j] / n - mean * mean > 0.01) active += 1;
   }
   return active;
+}
+
+// "interpolation" for encoders, "classes" for conditional samplers (test split only: the
+// validation evaluation asks for no samples).
+void add_latent_images(Model& model, const ModelDescription& d, const Dataset& split, const DataInfo& info,
+                       const EvalSettings& s, EvalOutput& out) {
+  if (s.samples == 0) return;
+  if (d.capabilities & kEncodes) {
+    if (auto grid = interpolation_grid(model, d, split, info)) out.images.emplace_back("interpolation", *grid);
+  }
+  if ((d.capabilities & kSamples) && (d.capabilities & kConditional) && info.num_classes > 0) {
+    out.images.emplace_back("classes", classes_grid(model, d, info, s.seed));
+  }
 }
 
 void add_images(Model& model, const ModelDescription& d, const Dataset& split, const DataInfo& info,
@@ -52,6 +90,45 @@ void add_images(Model& model, const ModelDescription& d, const Dataset& split, c
     const auto cols = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(s.samples))));
     out.images.emplace_back("samples", make_image_grid(x, info.sample_shape, cols));
   }
+  add_latent_images(model, d, split, info, s, out);
+}
+
+// The KL of each latent dimension, mean over the split, as the JSON array attribute
+// "kl_per_dim" of the metric "active_units": a vector per evaluation would be Z series, too many
+// for tables, so the attribute holds the latest evaluation's values.
+void add_kl_per_dim(const LatentSums& sums, std::size_t n, EvalOutput& out) {
+  std::string json = "[";
+  for (std::size_t j = 0; j < sums.kl.size(); ++j) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s%.6g", j ? ", " : "", sums.kl[j] / static_cast<double>(n));
+    json += buf;
+  }
+  AttrMap& attrs = out.attrs["active_units"];
+  attrs["kl_per_dim"] = json + "]";
+  attrs["kl_per_dim_definition"] = std::string(
+      "per latent dimension j: mean over the split of KL(q(z_j|x) || N(0,1)), analytic, nats; latest evaluation");
+}
+
+// IWAE-k on the first iwae_images images (stream (seed, "eval/<step>/iwae")) and the negative
+// ELBO estimated from the same draws, for plugins with importance weights.
+void add_iwae(Model& model, const ModelDescription& d, const Dataset& split, const EvalSettings& s,
+              EvalOutput& out) {
+  Rng rng(s.seed, "eval/" + std::to_string(s.step) + "/iwae");
+  const auto t0 = std::chrono::steady_clock::now();
+  const IwaeResult r = iwae_bound(model, d.name, split, s.iwae_images, s.iwae_k, rng);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::string of = (d.capabilities & kConditional) ? "-log p(x|y)" : "-log p(x)";
+  const AttrMap common = {{"split", s.split_name}, {"n", static_cast<std::int64_t>(r.images)},
+                          {"k", static_cast<std::int64_t>(r.k)}, {"better", std::string("lower")},
+                          {"seconds", seconds}};
+  out.metrics["neg_iwae"] = r.neg_iwae;
+  out.attrs["neg_iwae"] = common;
+  out.attrs["neg_iwae"]["definition"] = "-IWAE-k: upper bound on " + of +
+      " = -mean_x(logsumexp_k log w_k - log k), log w = log p(x,z) - log q(z|x), nats per image";
+  out.metrics["neg_elbo_iwae_subset"] = r.neg_elbo;
+  out.attrs["neg_elbo_iwae_subset"] = common;
+  out.attrs["neg_elbo_iwae_subset"]["definition"] =
+      "negative ELBO (bound on " + of + ") on the IWAE images = -mean over images and the k draws of log w, nats per image";
 }
 }  // namespace
 
@@ -62,7 +139,7 @@ EvalOutput evaluate_model(Model& model, const ModelDescription& d, const Dataset
   Rng eval_rng(s.seed, "eval/" + std::to_string(s.step));
   const std::size_t n = split.x.shape()[0];
   std::map<std::string, double> sums;
-  std::vector<double> mu_sum, mu_sq;
+  LatentSums latent;
   for (std::size_t begin = 0; begin < n; begin += s.batch_size) {
     const std::size_t end = std::min(n, begin + s.batch_size);
     const Batch b = batch_of(split, begin, end);
@@ -70,16 +147,7 @@ EvalOutput evaluate_model(Model& model, const ModelDescription& d, const Dataset
     for (const auto& [k, v] : m) sums[k] += v * static_cast<double>(end - begin);
     if (d.capabilities & kEncodes) {
       const auto [mu, logvar] = call_plugin(d.name, [&] { return model.encode(b); });
-      const std::size_t z = mu.shape()[1];
-      mu_sum.resize(z, 0.0);
-      mu_sq.resize(z, 0.0);
-      for (std::size_t i = 0; i < mu.shape()[0]; ++i) {
-        for (std::size_t j = 0; j < z; ++j) {
-          const double v = mu(i, j);
-          mu_sum[j] += v;
-          mu_sq[j] += v * v;
-        }
-      }
+      latent.add(mu, logvar);
     }
   }
   EvalOutput out;
@@ -89,10 +157,13 @@ EvalOutput evaluate_model(Model& model, const ModelDescription& d, const Dataset
     out.attrs[k] = {{"split", s.split_name}, {"n", count}, {"definition", "plugin metric " + k + ", mean per example"}};
   }
   if (d.capabilities & kEncodes) {
-    out.metrics["active_units"] = active_units(mu_sum, mu_sq, n);
+    out.metrics["active_units"] = active_units(latent.mu, latent.mu_sq, n);
     out.attrs["active_units"] = {{"split", s.split_name}, {"n", count},
                                  {"definition", "latent dimensions with Var_x[E q(z|x)] > 0.01"}};
   }
+  // KL per dimension needs a N(0, I) prior: encoders that also sample (not the plain ae).
+  if ((d.capabilities & kEncodes) && (d.capabilities & kSamples)) add_kl_per_dim(latent, n, out);
+  if (s.heavy && s.iwae_k > 0 && (d.capabilities & kImportanceWeights)) add_iwae(model, d, split, s, out);
   add_images(model, d, split, info, s, out);
   model.set_training(true);
   return out;

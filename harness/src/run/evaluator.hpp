@@ -1,8 +1,9 @@
 // One scheduled evaluation of a model on a data split: the plugin's own metrics averaged over
 // the split, the shared metrics the harness computes for every plugin of a capability (active
-// units for encoders), and the image grids (reconstructions, samples from a fixed noise bank).
-// It draws only from streams derived from (seed, "eval/<step>") and (seed, "noise_bank"), so
-// evaluating never changes training.
+// units and KL per dimension for encoders, the IWAE bound for importance weights), and the image
+// grids (reconstructions, samples from a fixed noise bank, latent interpolations, per-class rows).
+// It draws only from streams derived from (seed, "eval/<step>...") and (seed, "noise_bank..."),
+// so evaluating never changes training.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -22,12 +23,17 @@ struct EvalSettings {
   std::uint64_t seed = 0;
   std::int64_t step = 0;
   std::string split_name = "test";
+  // Heavy metrics: the runner sets `heavy` at the final evaluation (or at every one, with
+  // eval.heavy_metrics = "every"). IWAE-k on the first iwae_images images; iwae_k = 0 = off.
+  bool heavy = false;
+  std::size_t iwae_k = 0, iwae_images = 0;
 };
 
 struct EvalOutput {
   Metrics metrics;
   std::map<std::string, AttrMap> attrs;                   // per metric: definition, split, n
-  std::vector<std::pair<std::string, ImageGrid>> images;  // "reconstructions", "samples"
+  // "reconstructions", "samples", "interpolation", "classes"
+  std::vector<std::pair<std::string, ImageGrid>> images;
 };
 
 EvalOutput evaluate_model(Model& model, const ModelDescription& description, const Dataset& split,

@@ -302,14 +302,19 @@ void Run::evaluate(std::int64_t done) {
   s.samples = spec_.eval.samples;
   s.seed = spec_.seed;
   s.step = done;
+  // IWAE and classifier metrics: at the final evaluation, or at every one if asked
+  s.heavy = spec_.eval.heavy_metrics == "every" || done == schedule_.total;
+  s.iwae_k = spec_.eval.iwae_k;
+  s.iwae_images = spec_.eval.iwae_images;
   EvalOutput out = evaluate_model(*model_, d, data_.test, info_, s);
-  if (sample_quality_ && sample_quality_->due(done == schedule_.total)) {
+  if (sample_quality_ && s.heavy) {
     sample_quality_->add(*model_, d, data_.test, spec_.seed, done, out.metrics, out.attrs);
   }
   const double epoch = static_cast<double>(done) / static_cast<double>(schedule_.steps_per_epoch);
   if (has_validation) {  // the same evaluation on the validation split, as val_* in the same row
     s.split_name = "validation";
     s.samples = 0;
+    s.iwae_k = 0;  // the bound is reported on the test split only
     const EvalOutput val = evaluate_model(*model_, d, data_.validation, info_, s);
     for (const auto& [k, v] : val.metrics) out.metrics["val_" + k] = v;
     for (const auto& [k, a] : val.attrs) out.attrs["val_" + k] = a;
