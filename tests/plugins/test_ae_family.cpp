@@ -121,7 +121,7 @@ std::vector<std::string> short_run(const fs::path& out, std::vector<std::string>
 
 }  // namespace
 
-TEST_CASE("ae family: k = 1 importance weights estimate the plugin's neg_elbo (vae, cvae; both likelihoods)") {
+TEST_CASE("ae family: k = 1 importance weights estimate the plugin's neg_elbo (vae and cvae, both likelihoods)") {
   struct Case {
     const char* plugin;
     const char* likelihood;

@@ -112,7 +112,8 @@ TEST_CASE("eval.classifier: every built Fashion-MNIST sampling plugin gets fid/p
     TempDir dir("fid-" + d.name);
     const std::vector<std::string> sets = {"data.limit=200", "train.epochs=0", "train.steps=6",
                                            "eval.every_epochs=0", "eval.every_steps=3",
-                                           "eval.classifier=\"" + classifier + "\"", "eval.fid_samples=300"};
+                                           "eval.classifier=\"" + classifier + "\"", "eval.fid_samples=300",
+                                           "eval.heavy_metrics=\"final\""};
     const RunResult r = run_smoke(d.name, dir / "a", sets);
     REQUIRE_MESSAGE(r.status == RunStatus::Finished, r.message);
     const RunSummary s = read_run(r.file);

@@ -48,7 +48,7 @@ TEST_CASE("builders: input gradient through a conv encoder and decoder (double, 
                     1e-6);
 }
 
-TEST_CASE("builders: make_encoder/make_decoder follow arch; mlp is make_mlp exactly") {
+TEST_CASE("builders: make_encoder/make_decoder follow arch, and mlp is make_mlp exactly") {
   Params p = Params::with_defaults(network_schema(), {{"hidden", std::vector<std::int64_t>{16}}});
   NetworkSpec spec = NetworkSpec::from(p);
   CHECK(spec.arch == "mlp");

@@ -85,7 +85,7 @@ TEST_CASE("iwae_bound: closed-form weights give the exact bound and ELBO for any
   CHECK(counted.calls == 10);  // 5 images x (5 + 5)
 }
 
-TEST_CASE("iwae_bound: k = 1 is the ELBO estimate itself; more images than the split are capped") {
+TEST_CASE("iwae_bound: k = 1 is the ELBO estimate itself, and more images than the split are capped") {
   const Dataset data = index_images(3);
   FakeWeights model;
   Rng rng(0, "unused");
