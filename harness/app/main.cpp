@@ -6,12 +6,14 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "genlab/allocator.hpp"
 #include "genlab/error.hpp"
 #include "genlab/version.hpp"
 
 using namespace genlab::cli;
 
 int main(int argc, char** argv) {
+  genlab::tune_allocator();
   CLI::App app{"genlab: a research harness for generative models"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("genlab ") + genlab::version() + " (" + genlab::git_commit() + ")");

@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "genlab/allocator.hpp"
 #include "genlab/blas.hpp"
 #include "genlab/table.hpp"
 #include "reference_nets.hpp"
@@ -53,6 +54,7 @@ StepResult time_steps(Net& net, const Tensor<float>& batch, int steps, int repea
 }  // namespace
 
 int main(int argc, char** argv) {
+  tune_allocator();
   CLI::App app{"genlab-bench: training-step throughput against this machine's sgemm rate"};
   int steps = 20, repeats = 7;
   app.add_option("--steps", steps, "timed steps per block")->check(CLI::PositiveNumber);
