@@ -306,6 +306,12 @@ void Run::evaluate(std::int64_t done) {
   s.heavy = spec_.eval.heavy_metrics == "every" || done == schedule_.total;
   s.iwae_k = spec_.eval.iwae_k;
   s.iwae_images = spec_.eval.iwae_images;
+  const bool iwae = s.heavy && s.iwae_k > 0 && (d.capabilities & kImportanceWeights);
+  if (iwae || (s.heavy && sample_quality_)) {
+    progress_->line(std::string("evaluating") + (iwae ? " IWAE-" + std::to_string(s.iwae_k) + " on " +
+                                                            std::to_string(s.iwae_images) + " test images" : "") +
+                    (sample_quality_ ? " FID, precision/recall" : "") + " (this takes a while)");
+  }
   EvalOutput out = evaluate_model(*model_, d, data_.test, info_, s);
   if (sample_quality_ && s.heavy) {
     sample_quality_->add(*model_, d, data_.test, spec_.seed, done, out.metrics, out.attrs);
