@@ -157,6 +157,15 @@ const AttrMap* metric_attrs(const RunRecord& r, const MetricRef& m) {
   return it == r.data.eval_attrs.end() ? nullptr : &it->second;
 }
 
+// Metric attributes that record something about one run's measurement (how long it took, a
+// per-dimension breakdown, where the classifier file was) rather than what was measured: they
+// differ between seeds by nature and never split a pool. Everything else (n, k, split,
+// classifier_sha256, definition, ...) defines the metric.
+bool is_per_run_attribute(const std::string& key) {
+  static const std::set<std::string> per_run = {"seconds", "kl_per_dim", "classifier"};
+  return per_run.count(key) != 0;
+}
+
 // Keys of the metric's attributes that differ between the runs that have a value for it.
 std::set<std::string> differing_keys(const std::vector<const RunRecord*>& runs, const MetricRef& m,
                                      const std::map<const RunRecord*, std::map<std::string, Picked>>& picked) {
@@ -172,6 +181,7 @@ std::set<std::string> differing_keys(const std::vector<const RunRecord*>& runs, 
   }
   std::set<std::string> differ;
   for (const std::string& k : keys) {
+    if (is_per_run_attribute(k)) continue;
     std::set<std::string> seen;
     for (const AttrMap* a : sets) seen.insert(a->count(k) ? attr_to_string(a->at(k)) : std::string("(none)"));
     if (seen.size() > 1) differ.insert(k);

@@ -240,3 +240,22 @@ TEST_CASE("analyze: mean +- std cells round to the std's second significant digi
   CHECK(p.std == 0);
   CHECK(mean_std_cell(p) == "2 ± 0 (2)");
 }
+
+TEST_CASE("analyze: per-run attributes (seconds, kl_per_dim, classifier path) do not split a pool") {
+  Scanned s;
+  for (int seed = 0; seed < 3; ++seed) {
+    synthetic::Run r = beta_run("p" + std::to_string(seed), "1.0", seed, 100 + seed);
+    r.eval["iwae"] = {kNan, kNan, -90.0 - seed};
+    r.eval_attrs["iwae"] = {{"k", std::int64_t{5000}}, {"seconds", 100.0 + seed},
+                            {"kl_per_dim", "[" + std::to_string(seed) + "]"},
+                            {"classifier", "/tmp/c" + std::to_string(seed) + ".h5"}};
+    synthetic::write_run(s.dir.path(), r);
+  }
+  s.scan();
+  Query q;
+  q.metrics = {parse_metric("eval/iwae")};
+  const Analysis a = aggregate(s.runs, q);
+  REQUIRE(a.groups.size() == 1);
+  CHECK(a.groups[0].metrics.at("eval/iwae").n() == 3);
+  CHECK(a.groups[0].metrics.at("eval/iwae").mean == doctest::Approx(-91.0));
+}
