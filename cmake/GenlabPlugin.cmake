@@ -1,6 +1,7 @@
 # genlab_add_plugin(<name> <sources...>): builds one model plugin as a shared library
-# named genlab_<name>.so in build/plugins/, linked against the one shared libgenlab.
-# It does not install or register anything else: the loader finds plugins by file name.
+# named libgenlab_<name>.so in build/<preset>/lib/genlab/plugins/ (the install layout), linked
+# against the one shared libgenlab.
+# It registers nothing anywhere: the loader finds plugins by file name.
 function(genlab_add_plugin name)
   set(target genlab_plugin_${name})
   add_library(${target} MODULE ${ARGN})
