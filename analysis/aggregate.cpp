@@ -278,7 +278,7 @@ void note_row_differences(const Analysis& a, std::vector<std::string>& notes) {
       for (const auto& [k, v] : it->second) seen[k].insert(attr_to_string(v));
     }
     for (const auto& [k, values] : seen) {
-      if (values.size() < 2 || k == "definition") continue;
+      if (values.size() < 2 || k == "definition" || is_per_run_attribute(k)) continue;
       std::string list;
       for (const std::string& v : values) list += (list.empty() ? "" : ", ") + v;
       notes.push_back(m.full() + ": attribute '" + k + "' differs between rows (" + list + ")");

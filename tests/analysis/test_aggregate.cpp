@@ -258,4 +258,5 @@ TEST_CASE("analyze: per-run attributes (seconds, kl_per_dim, classifier path) do
   REQUIRE(a.groups.size() == 1);
   CHECK(a.groups[0].metrics.at("eval/iwae").n() == 3);
   CHECK(a.groups[0].metrics.at("eval/iwae").mean == doctest::Approx(-91.0));
+  for (const std::string& n : a.notes) CHECK_MESSAGE(n.find("seconds") == std::string::npos, n);
 }
