@@ -9,32 +9,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 #include "genlab/store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace genlab::testing {
 
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    std::random_device rd;  // only names the folder; never feeds a computation
-    path_ = fs::temp_directory_path() / ("genlab-test-" + tag + "-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
 
 struct CommandResult {
   int exit_code = -1;

@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 
+#include "support/temp_dir.hpp"
 #include "genlab/data.hpp"
 #include "genlab/error.hpp"
 
@@ -38,20 +39,7 @@ bool have_fashion_mnist() {
   return false;
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("genlab_data_" + std::to_string(::getpid()) + "_" + std::to_string(counter.fetch_add(1)));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using genlab::testing::TempDir;
 
 void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
@@ -271,60 +259,60 @@ TEST_CASE("data: gather_rows and gather_labels pick rows in the given order") {
 }
 
 TEST_CASE("data: a missing folder or file says how to install Fashion-MNIST") {
-  TempDir dir;
-  CHECK_THROWS_WITH_AS(load_data(fashion(dir.path / "nowhere"), 0),
+  TempDir dir("data");
+  CHECK_THROWS_WITH_AS(load_data(fashion(dir.path() / "nowhere"), 0),
                        doctest::Contains("apt-get install dataset-fashion-mnist"), DataError);
-  CHECK_THROWS_WITH_AS(load_data(fashion(dir.path), 0), doctest::Contains("train-images-idx3-ubyte.gz"), DataError);
+  CHECK_THROWS_WITH_AS(load_data(fashion(dir.path()), 0), doctest::Contains("train-images-idx3-ubyte.gz"), DataError);
   DataOptions unknown;
   unknown.name = "cifar";
   CHECK_THROWS_WITH_AS(load_data(unknown, 0), doctest::Contains("fashion_mnist, ring8, grid25"), DataError);
 }
 
 TEST_CASE("data: bad magic numbers, truncation, corrupt gzip and inconsistent counts are DataErrors naming the file") {
-  TempDir dir;
-  write_small_set(dir.path, 20);
-  const DataSplits ok = load_data(fashion(dir.path), 0);  // the small set itself is valid
+  TempDir dir("data");
+  write_small_set(dir.path(), 20);
+  const DataSplits ok = load_data(fashion(dir.path()), 0);  // the small set itself is valid
   CHECK(ok.train.size() == 20);
   CHECK(ok.train.y[13] == 3);
   CHECK(ok.train.x(0, 1) == doctest::Approx(1.0 / 255.0));
 
-  const fs::path images = dir.path / "train-images-idx3-ubyte.gz";
-  const fs::path labels = dir.path / "train-labels-idx1-ubyte.gz";
+  const fs::path images = dir.path() / "train-images-idx3-ubyte.gz";
+  const fs::path labels = dir.path() / "train-labels-idx1-ubyte.gz";
   SUBCASE("bad magic") {
     write_gz(images, idx_bytes(2049, {20, 28, 28}, 20 * 784));
-    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path), 0), doctest::Contains("bad magic number 2049"), DataError);
-    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path), 0), doctest::Contains(images.c_str()), DataError);
+    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path()), 0), doctest::Contains("bad magic number 2049"), DataError);
+    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path()), 0), doctest::Contains(images.c_str()), DataError);
   }
   SUBCASE("truncated pixel data") {
     write_gz(images, idx_bytes(2051, {20, 28, 28}, 20 * 784 - 100));
-    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path), 0), doctest::Contains("truncated"), DataError);
+    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path()), 0), doctest::Contains("truncated"), DataError);
   }
   SUBCASE("truncated header") {
     write_gz(labels, {0, 0, 8});
-    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path), 0), doctest::Contains(labels.c_str()), DataError);
+    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path()), 0), doctest::Contains(labels.c_str()), DataError);
   }
   SUBCASE("truncated gzip stream") {
     std::vector<std::uint8_t> raw = idx_bytes(2051, {20, 28, 28}, 20 * 784);
     write_gz(images, raw);
     fs::resize_file(images, fs::file_size(images) / 2);
-    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path), 0), doctest::Contains("truncated"), DataError);
+    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path()), 0), doctest::Contains("truncated"), DataError);
   }
   SUBCASE("longer than the header says") {
     write_gz(labels, idx_bytes(2049, {20}, 21));
-    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path), 0), doctest::Contains("longer than its header"), DataError);
+    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path()), 0), doctest::Contains("longer than its header"), DataError);
   }
   SUBCASE("image and label counts disagree") {
     write_gz(labels, idx_bytes(2049, {19}, 19));
-    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path), 0), doctest::Contains("has 19 labels"), DataError);
+    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path()), 0), doctest::Contains("has 19 labels"), DataError);
   }
   SUBCASE("wrong image size") {
     write_gz(images, idx_bytes(2051, {20, 32, 32}, 20 * 1024));
-    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path), 0), doctest::Contains("expected 28x28"), DataError);
+    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path()), 0), doctest::Contains("expected 28x28"), DataError);
   }
   SUBCASE("label out of range") {
     std::vector<std::uint8_t> raw = idx_bytes(2049, {20}, 20);
     raw.back() = 10;
     write_gz(labels, raw);
-    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path), 0), doctest::Contains("out of range 0..9"), DataError);
+    CHECK_THROWS_WITH_AS(load_data(fashion(dir.path()), 0), doctest::Contains("out of range 0..9"), DataError);
   }
 }

@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "support/temp_dir.hpp"
 #include "genlab/error.hpp"
 #include "genlab/store.hpp"
 
@@ -34,21 +35,7 @@ constexpr bool check_timing = true;
 constexpr bool check_timing = false;
 #endif
 
-// A fresh folder under the system temp folder, removed with its contents at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("genlab_store_" + std::to_string(::getpid()) + "_" + std::to_string(counter.fetch_add(1)));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using genlab::testing::TempDir;
 
 AttrMap root_attrs() {
   return {{"run_id", std::string("ab12cd")}, {"plugin", std::string("vae")}, {"seed", std::int64_t{3}},
@@ -90,8 +77,8 @@ void write_text(const fs::path& file, const std::string& text) {
 }  // namespace
 
 TEST_CASE("store: attrs, config, grid and series round trip across several commits") {
-  TempDir dir;
-  const fs::path file = dir.path / "sub" / "run.h5";  // the parent folder is created
+  TempDir dir("store");
+  const fs::path file = dir.path() / "sub" / "run.h5";  // the parent folder is created
   RunWriter writer = new_run(file);
   writer.append_train(1, 0.01, 1000.0, {{"loss", 3.0}});
   writer.append_train(2, 0.02, 1100.0, {{"loss", 2.5}});
@@ -148,8 +135,8 @@ TEST_CASE("store: attrs, config, grid and series round trip across several commi
 }
 
 TEST_CASE("store: images append per evaluation and read back by index") {
-  TempDir dir;
-  const fs::path file = dir.path / "run.h5";
+  TempDir dir("store");
+  const fs::path file = dir.path() / "run.h5";
   RunWriter writer = new_run(file);
   std::vector<std::uint8_t> a(4 * 6), b(4 * 6), rgb(2 * 2 * 3);
   for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<std::uint8_t>(i), b[i] = static_cast<std::uint8_t>(255 - i);
@@ -185,8 +172,8 @@ TEST_CASE("store: images append per evaluation and read back by index") {
 }
 
 TEST_CASE("store: checkpoints of every dtype round trip bit for bit and are overwritten in place") {
-  TempDir dir;
-  const fs::path file = dir.path / "run.h5";
+  TempDir dir("store");
+  const fs::path file = dir.path() / "run.h5";
   RunWriter writer = new_run(file);
   const Checkpoint first = every_dtype(0.0f);
   writer.set_checkpoint(100, first);
@@ -228,8 +215,8 @@ TEST_CASE("store: checkpoints of every dtype round trip bit for bit and are over
 }
 
 TEST_CASE("store: a checkpoint with the wrong number of values or a bad name is refused") {
-  TempDir dir;
-  RunWriter writer = new_run(dir.path / "run.h5");
+  TempDir dir("store");
+  RunWriter writer = new_run(dir.path() / "run.h5");
   CHECK_THROWS_WITH_AS(writer.set_checkpoint(1, {{"w", {{2, 2}, std::vector<float>{1, 2, 3}}}}),
                        doctest::Contains("needs 4 values, got 3"), StoreError);
   CHECK_THROWS_AS(writer.set_checkpoint(1, {{"a//b", {{1}, std::vector<float>{1}}}}), StoreError);
@@ -237,12 +224,12 @@ TEST_CASE("store: a checkpoint with the wrong number of values or a bad name is 
   CHECK_THROWS_AS(writer.append_train(1, 0, 0, {{"step", 1.0}}), StoreError);
   CHECK_THROWS_AS(writer.append_train(1, 0, 0, {{"a/b", 1.0}}), StoreError);
   CHECK_THROWS_AS(writer.append_eval(1, 0, {{"epoch", 1.0}}), StoreError);
-  CHECK_THROWS_AS(read_checkpoint(dir.path / "run.h5"), StoreError);  // none written yet
+  CHECK_THROWS_AS(read_checkpoint(dir.path() / "run.h5"), StoreError);  // none written yet
 }
 
 TEST_CASE("store: truncate_after drops the rows logged after the checkpoint, for an exact resume") {
-  TempDir dir;
-  const fs::path file = dir.path / "run.h5";
+  TempDir dir("store");
+  const fs::path file = dir.path() / "run.h5";
   {
     RunWriter writer = new_run(file);
     for (std::int64_t s = 1; s <= 10; ++s) {
@@ -274,13 +261,13 @@ TEST_CASE("store: truncate_after drops the rows logged after the checkpoint, for
 }
 
 TEST_CASE("store: an unwritable folder gives a StoreError naming the folder") {
-  TempDir dir;
-  const fs::path blocker = dir.path / "blocker";
+  TempDir dir("store");
+  const fs::path blocker = dir.path() / "blocker";
   write_text(blocker, "a file where a folder should be");  // works even when tests run as root
   const fs::path file = blocker / "results" / "run.h5";
   CHECK_THROWS_WITH_AS(new_run(file), doctest::Contains(file.parent_path().c_str()), StoreError);
   if (::geteuid() != 0) {  // permissions do not stop root
-    const fs::path locked = dir.path / "locked";
+    const fs::path locked = dir.path() / "locked";
     fs::create_directories(locked);
     fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
     CHECK_THROWS_WITH_AS(new_run(locked / "run.h5"), doctest::Contains(locked.c_str()), StoreError);
@@ -289,29 +276,29 @@ TEST_CASE("store: an unwritable folder gives a StoreError naming the folder") {
 }
 
 TEST_CASE("store: a missing, non-HDF5 or truncated file gives a StoreError naming the file") {
-  TempDir dir;
-  const fs::path missing = dir.path / "missing.h5";
+  TempDir dir("store");
+  const fs::path missing = dir.path() / "missing.h5";
   CHECK_THROWS_WITH_AS(read_run(missing), doctest::Contains(missing.c_str()), StoreError);
   CHECK_THROWS_WITH_AS(RunWriter::open_existing(missing), doctest::Contains(missing.c_str()), StoreError);
 
-  const fs::path text = dir.path / "text.h5";
+  const fs::path text = dir.path() / "text.h5";
   write_text(text, "this is not an HDF5 file\n");
   CHECK_THROWS_WITH_AS(read_run(text), doctest::Contains(text.c_str()), StoreError);
   CHECK_THROWS_WITH_AS(RunWriter::open_existing(text), doctest::Contains(text.c_str()), StoreError);
 
-  const fs::path good = dir.path / "good.h5";
+  const fs::path good = dir.path() / "good.h5";
   {
     RunWriter writer = new_run(good);
     writer.set_checkpoint(1, {{"w", {{64, 64}, std::vector<double>(64 * 64, 1.0)}}});
     writer.commit();
   }
-  const fs::path cut = dir.path / "cut.h5";
+  const fs::path cut = dir.path() / "cut.h5";
   fs::copy_file(good, cut);
   fs::resize_file(cut, fs::file_size(good) / 2);
   CHECK_THROWS_WITH_AS(read_checkpoint(cut), doctest::Contains(cut.c_str()), StoreError);
 
   // An HDF5 file that is not a run file.
-  const fs::path other = dir.path / "other.h5";
+  const fs::path other = dir.path() / "other.h5";
   {
     RunWriter writer = new_run(other);
   }
@@ -319,9 +306,9 @@ TEST_CASE("store: a missing, non-HDF5 or truncated file gives a StoreError namin
 }
 
 TEST_CASE("store: a stale .tmp left by a crash is deleted on open and commits still work") {
-  TempDir dir;
-  const fs::path file = dir.path / "run.h5";
-  const fs::path tmp = dir.path / "run.h5.tmp";
+  TempDir dir("store");
+  const fs::path file = dir.path() / "run.h5";
+  const fs::path tmp = dir.path() / "run.h5.tmp";
   {
     RunWriter writer = new_run(file);
     writer.append_train(1, 0, 1, {{"loss", 1.0}});
@@ -338,8 +325,8 @@ TEST_CASE("store: a stale .tmp left by a crash is deleted on open and commits st
 }
 
 TEST_CASE("store: kill -9 at any moment leaves a readable file with a consistent checkpoint") {
-  TempDir dir;
-  const fs::path file = dir.path / "run.h5";
+  TempDir dir("store");
+  const fs::path file = dir.path() / "run.h5";
   { new_run(file); }
   // The child commits in a loop: rows up to step s and a checkpoint of step s whose values are s.
   const int delays_us[] = {3000, 9000, 17000, 26000, 41000, 52000, 64000, 99000};
@@ -370,7 +357,7 @@ TEST_CASE("store: kill -9 at any moment leaves a readable file with a consistent
     int status = 0;
     ::waitpid(child, &status, 0);
     CHECK(WIFSIGNALED(status));  // it was still committing, not dead of an exception
-    mid_commit += fs::exists(dir.path / "run.h5.tmp") ? 1 : 0;
+    mid_commit += fs::exists(dir.path() / "run.h5.tmp") ? 1 : 0;
     std::int64_t step = -1;
     const RunSummary s = read_run(file);
     if (!s.has_checkpoint) continue;  // killed before its first commit
@@ -388,8 +375,8 @@ TEST_CASE("store: kill -9 at any moment leaves a readable file with a consistent
 }
 
 TEST_CASE("store: many small appends are cheap and a few-MB checkpoint commits quickly") {
-  TempDir dir;
-  const fs::path file = dir.path / "run.h5";
+  TempDir dir("store");
+  const fs::path file = dir.path() / "run.h5";
   RunWriter writer = new_run(file);
   using Clock = std::chrono::steady_clock;
   auto t0 = Clock::now();
@@ -427,15 +414,15 @@ TEST_CASE("store: h5py reads every dataset of a run file") {
     MESSAGE("skipped: python3-h5py is not installed (sudo apt-get install python3-h5py)");
     return;
   }
-  TempDir dir;
-  const fs::path file = dir.path / "run.h5";
+  TempDir dir("store");
+  const fs::path file = dir.path() / "run.h5";
   RunWriter writer = new_run(file);
   writer.append_train(1, 0.5, 10.0, {{"loss", 0.25}});
   writer.append_eval(1, 0.5, {{"elbo", -3.5}}, {{"elbo", {{"definition", std::string("E[log p(x|z)] - KL")}}}});
   writer.append_image("samples", 1, {2, 3}, {1, 2, 3, 4, 5, 6});
   writer.set_checkpoint(1, every_dtype(0.0f));
   writer.commit();
-  const fs::path script = dir.path / "read.py";
+  const fs::path script = dir.path() / "read.py";
   write_text(script, R"(import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
 names = []
@@ -456,9 +443,9 @@ assert f["checkpoint/scalar"][()] == 2.5
 print(len(names), "datasets")
 )");
   const std::string command = "/usr/bin/python3 " + script.string() + " " + file.string() + " >" +
-                              (dir.path / "out.txt").string() + " 2>&1";
+                              (dir.path() / "out.txt").string() + " 2>&1";
   const int rc = std::system(command.c_str());
-  std::ifstream out(dir.path / "out.txt");
+  std::ifstream out(dir.path() / "out.txt");
   const std::string output((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
   CHECK_MESSAGE(rc == 0, output);
   CHECK(output.find("datasets") != std::string::npos);
@@ -469,13 +456,13 @@ TEST_CASE("store: an h5py reader holding the file open neither blocks nor sees a
     MESSAGE("skipped: python3-h5py is not installed");
     return;
   }
-  TempDir dir;
-  const fs::path file = dir.path / "run.h5";
+  TempDir dir("store");
+  const fs::path file = dir.path() / "run.h5";
   RunWriter writer = new_run(file);
   writer.append_train(1, 0, 0, {{"loss", 1.0}});
   writer.commit();
-  const fs::path script = dir.path / "hold.py";
-  const fs::path opened = dir.path / "opened", go = dir.path / "go", done = dir.path / "done";
+  const fs::path script = dir.path() / "hold.py";
+  const fs::path opened = dir.path() / "opened", go = dir.path() / "go", done = dir.path() / "done";
   // h5py's default file locking is on: it holds a lock on the published file while we commit.
   write_text(script, R"(import sys, os, time, h5py
 f = h5py.File(sys.argv[1], "r")
