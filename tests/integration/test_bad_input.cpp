@@ -98,6 +98,19 @@ TEST_CASE("bad input: a missing data folder says how to install the package") {
   CHECK(r.output.find("apt-get install dataset-fashion-mnist") != std::string::npos);
 }
 
+TEST_CASE("bad input: a missing reference classifier stops the grid once, before any run") {
+  TempDir dir("bad-classifier");
+  const std::string missing = (dir / "no_classifier.h5").string();
+  for (const char* extra : {"", "--jobs 2 --set 'experiment.seeds=[0,1]'"}) {
+    const auto r = try_experiment(dir, std::string(kValid), "--set 'eval.classifier=\"" + missing + "\"' " + extra);
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("eval.classifier: no such file '" + missing + "'") != std::string::npos);
+    CHECK(r.output.find("fashion_classifier.toml") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "out"));  // nothing started
+  }
+}
+
 TEST_CASE("bad input: corrupt IDX files (bad magic, truncated) name the file and the problem") {
   TempDir dir("bad-idx");
   const fs::path data = dir / "fashion";

@@ -24,9 +24,23 @@ std::size_t GridOutcome::count(RunStatus status) const {
   return n;
 }
 
+namespace {
+// A missing classifier file would fail every cell at its first evaluation (or, with --jobs,
+// in every child): say so once, before anything runs. Its content is checked at run start.
+void require_classifier_files(const std::filesystem::path& file, const Experiment& e) {
+  for (const RunSpec& run : e.runs) {
+    const std::string& c = run.eval.classifier;
+    if (c.empty() || std::filesystem::is_regular_file(c)) continue;
+    throw ConfigError(file.string() + ": eval.classifier: no such file '" + c +
+                      "' (relative to the working folder); train one with: "
+                      "genlab run experiments/reference/fashion_classifier.toml");
+  }
+}
+}  // namespace
+
 Experiment load_and_validate(const std::filesystem::path& file, const std::vector<std::string>& sets) {
   std::map<std::string, Schema> schemas;
-  return load_experiment(file, sets, [&](const RunSpec& run) {
+  Experiment e = load_experiment(file, sets, [&](const RunSpec& run) {
     const std::string key = run.plugin + "|" + run.plugin_path.string();
     auto it = schemas.find(key);
     if (it == schemas.end()) {
@@ -34,10 +48,11 @@ Experiment load_and_validate(const std::filesystem::path& file, const std::vecto
     }
     return it->second;
   });
+  require_classifier_files(file, e);
+  return e;
 }
 
 namespace {
-
 
 // The outcome of a child's run, read back from its run file.
 RunResult result_from_file(const RunSpec& spec, int wait_status) {
