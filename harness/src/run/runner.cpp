@@ -308,9 +308,13 @@ void Run::evaluate(std::int64_t done) {
   s.iwae_images = spec_.eval.iwae_images;
   const bool iwae = s.heavy && s.iwae_k > 0 && (d.capabilities & kImportanceWeights);
   if (iwae || (s.heavy && sample_quality_)) {
-    progress_->line(std::string("evaluating") + (iwae ? " IWAE-" + std::to_string(s.iwae_k) + " on " +
-                                                            std::to_string(s.iwae_images) + " test images" : "") +
-                    (sample_quality_ ? " FID, precision/recall" : "") + " (this takes a while)");
+    std::string what;
+    if (iwae) what = "IWAE-" + std::to_string(s.iwae_k) + " on " + std::to_string(s.iwae_images) + " test images";
+    if (sample_quality_) {
+      what += std::string(iwae ? ", " : "") + "FID and precision/recall of " +
+              std::to_string(spec_.eval.fid_samples) + " samples";
+    }
+    progress_->line("evaluating " + what + " (this takes a while)");
   }
   EvalOutput out = evaluate_model(*model_, d, data_.test, info_, s);
   if (sample_quality_ && s.heavy) {
