@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "genlab/allocator.hpp"
@@ -57,8 +59,13 @@ int main(int argc, char** argv) {
   tune_allocator();
   CLI::App app{"genlab-bench: training-step throughput against this machine's sgemm rate"};
   int steps = 20, repeats = 7;
+  std::vector<int> thread_counts{1, 2};
+  std::string nets = "all";
   app.add_option("--steps", steps, "timed steps per block")->check(CLI::PositiveNumber);
   app.add_option("--repeats", repeats, "timed blocks (the median is reported)")->check(CLI::PositiveNumber);
+  app.add_option("--threads", thread_counts, "BLAS/pool thread counts to measure")->check(CLI::PositiveNumber);
+  app.add_option("--nets", nets, "which training steps to time (e.g. mlp alone, for perf record)")
+      ->check(CLI::IsMember({"all", "mlp", "conv"}));
   CLI11_PARSE(app, argc, argv);
 
   std::printf("genlab-bench: BLAS %s\n", blas::config());
@@ -69,17 +76,27 @@ int main(int argc, char** argv) {
   Rng data(7, "bench/data");
   const Tensor<float> mlp_batch = data.uniform_tensor<float>({128, 784}, 0.f, 1.f);
   const Tensor<float> conv_batch = data.uniform_tensor<float>({64, 1, 28, 28}, 0.f, 1.f);
-  for (int threads : {1, 2}) {
+  // A net left out by --nets shows "-" in its three columns.
+  auto cells = [](const std::optional<StepResult>& r, double peak) -> std::vector<std::string> {
+    if (!r) return {"-", "-", "-"};
+    return {format_number(r->samples_per_s, 5), format_number(r->gflops, 4), format_number(r->gflops / peak, 3)};
+  };
+  for (int threads : thread_counts) {
     blas::set_num_threads(threads);
     const double peak = sgemm_gflops(threads);
-    bench::VaeMlp vae(0);
-    const StepResult mlp = time_steps(vae, mlp_batch, steps, repeats);
-    bench::DcganConv gan(0);
-    const StepResult conv = time_steps(gan, conv_batch, std::max(1, steps / 4), repeats);
-    t.rows.push_back({std::to_string(threads), format_number(peak, 4), format_number(mlp.samples_per_s, 5),
-                      format_number(mlp.gflops, 4), format_number(mlp.gflops / peak, 3),
-                      format_number(conv.samples_per_s, 5), format_number(conv.gflops, 4),
-                      format_number(conv.gflops / peak, 3)});
+    std::optional<StepResult> mlp, conv;
+    if (nets != "conv") {
+      bench::VaeMlp vae(0);
+      mlp = time_steps(vae, mlp_batch, steps, repeats);
+    }
+    if (nets != "mlp") {
+      bench::DcganConv gan(0);
+      conv = time_steps(gan, conv_batch, std::max(1, steps / 4), repeats);
+    }
+    std::vector<std::string> row{std::to_string(threads), format_number(peak, 4)};
+    for (auto& c : cells(mlp, peak)) row.push_back(c);
+    for (auto& c : cells(conv, peak)) row.push_back(c);
+    t.rows.push_back(row);
     std::fprintf(stderr, "threads %d done\n", threads);
   }
   std::printf("%s", t.render().c_str());

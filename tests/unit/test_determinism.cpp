@@ -1,6 +1,6 @@
 // Bitwise reproducibility of training: 20 Adam steps of the VAE-shaped MLP (784-400-(20,20)-
-// 400-784) give identical parameters twice in a row and at 1 and 2 BLAS threads.
-// It does not test resume (tests/integration does) nor conv nets' thread independence.
+// 400-784) give identical parameters twice in a row and at 1, 2 and 3 threads, and so do 3 steps
+// of the DCGAN-shaped conv stack. It does not test resume (tests/integration does).
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -50,17 +50,36 @@ TEST_CASE("determinism: 20 VAE-MLP steps are bitwise identical twice in a row") 
                           first[0].size() * sizeof(float)) == 0);
 }
 
-TEST_CASE("determinism: 20 VAE-MLP steps are bitwise identical at 1 and 2 BLAS threads") {
-  std::vector<Tensor<float>> at1, at2;
-  {
-    BlasThreads t(1);
-    at1 = train_vae(20);
+TEST_CASE("determinism: 20 VAE-MLP steps are bitwise identical at 1, 2 and 3 threads") {
+  // gemm blocks, the chunked Adam update and the chunked BCE / elementwise loops all run on the pool
+  std::vector<std::vector<Tensor<float>>> runs;
+  for (int threads : {1, 2, 3}) {
+    BlasThreads t(threads);
+    runs.push_back(train_vae(20));
   }
-  {
-    BlasThreads t(2);
-    at2 = train_vae(20);
+  CHECK(bitwise_equal(runs[0], runs[1]));
+  CHECK(bitwise_equal(runs[0], runs[2]));
+}
+
+TEST_CASE("determinism: 3 DCGAN steps (conv, batch norm, large elementwise ops) are bitwise identical at 1, 2 and 3 threads") {
+  std::vector<std::vector<Tensor<float>>> runs;
+  std::vector<float> losses;
+  for (int threads : {1, 2, 3}) {
+    BlasThreads t(threads);
+    bench::DcganConv net(7);
+    Rng data(7, "data");
+    for (int i = 0; i < 3; ++i) losses.push_back(net.step(data.uniform_tensor<float>({64, 1, 28, 28}, 0.f, 1.f)));
+    std::vector<Tensor<float>> params;
+    for (const auto& p : net.d.parameters()) params.push_back(p.variable.value());
+    for (const auto& p : net.g.parameters()) params.push_back(p.variable.value());
+    runs.push_back(std::move(params));
   }
-  CHECK(bitwise_equal(at1, at2));
+  CHECK(bitwise_equal(runs[0], runs[1]));
+  CHECK(bitwise_equal(runs[0], runs[2]));
+  for (int i = 0; i < 3; ++i) {
+    CHECK(std::memcmp(&losses[i], &losses[3 + i], sizeof(float)) == 0);
+    CHECK(std::memcmp(&losses[i], &losses[6 + i], sizeof(float)) == 0);
+  }
 }
 
 TEST_CASE("determinism: genlab's gemm gives identical bits at 1, 2 and 3 threads for every transpose") {

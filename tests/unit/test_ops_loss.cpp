@@ -129,6 +129,30 @@ TEST_CASE("bce_with_logits: finite values and gradients at logits of +-1000 (flo
   CHECK(lp.item() == doctest::Approx(-2000.0));
 }
 
+TEST_CASE("losses: large tensors (many pool chunks) reduce and differentiate like a plain loop") {
+  // 100,003 elements: 7 chunks of the compute pool's loops, the last one short
+  const std::size_t n = 100003;
+  const TensorD z = normal({n}, 91), t = uniform({n}, 92, 0.0, 1.0);
+  VarD zv = VarD::parameter(z);
+  const VarD sum = bce_with_logits(zv, VarD(t), Reduction::Sum);
+  const VarD mean = bce_with_logits(VarD(z), VarD(t), Reduction::Mean);
+  sum.backward();
+  long double reference = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const long double zi = z(i), ti = t(i);
+    reference += std::max(zi, 0.0L) - zi * ti + std::log1p(std::exp(-std::abs(zi)));
+  }
+  // tolerance 1e-12 relative: double terms summed in double, against a long double loop
+  CHECK(sum.item() == doctest::Approx(static_cast<double>(reference)).epsilon(1e-12));
+  CHECK(mean.item() == doctest::Approx(static_cast<double>(reference / n)).epsilon(1e-12));
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double expected = 1.0 / (1.0 + std::exp(-z(i))) - t(i);  // sigmoid(z) - t
+    wrong += std::abs(zv.grad()(i) - expected) > 1e-12;
+  }
+  CHECK(wrong == 0);
+}
+
 TEST_CASE("bce: logs are clamped at -100 like PyTorch, so saturated probabilities stay finite") {
   const VarD l = bce(VarD(TensorD{0.0, 1.0, 0.0}), VarD(TensorD{1.0, 0.0, 0.0}), Reduction::None);
   // doctest::Approx: default relative tolerance 1.2e-5

@@ -9,7 +9,6 @@
 #include <cblas.h>
 
 #include <algorithm>
-#include <memory>
 #include <mutex>
 
 #include "core/thread_pool.hpp"
@@ -23,13 +22,13 @@ blasint idx(std::size_t v) { return static_cast<blasint>(v); }
 constexpr std::size_t kBlock = 256;          // target rows/columns per block
 constexpr double kSplitFlops = 4.0e6;        // below this a gemm runs as one call
 
-struct Pool {
-  std::mutex mutex;  // set_num_threads vs gemm from other threads
-  std::unique_ptr<ThreadPool> pool = std::make_unique<ThreadPool>(1);
-  Pool() { openblas_set_num_threads(1); }
+// OpenBLAS single-threaded before the first gemm; genlab's pool (compute_pool) does the threading.
+struct OpenblasSetup {
+  std::mutex mutex;  // set_num_threads from several threads
+  OpenblasSetup() { openblas_set_num_threads(1); }
 };
-Pool& pool() {
-  static Pool p;
+OpenblasSetup& openblas_setup() {
+  static OpenblasSetup p;
   return p;
 }
 
@@ -48,6 +47,7 @@ template <class T, class Call>
 void blocked_gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k,
                   const T* a, std::size_t lda, const T* b, std::size_t ldb, T* c, std::size_t ldc,
                   Call call) {
+  openblas_setup();  // OpenBLAS single-threaded from the first call on
   if (2.0 * m * n * k < kSplitFlops || (m <= kBlock && n <= kBlock)) {
     call(m, n, a, b, c);
     return;
@@ -66,7 +66,7 @@ void blocked_gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std:
       call(len, n, a_block, b, c + begin * ldc);
     }
   };
-  pool().pool->run(blocks.count, block);
+  compute_pool().run(blocks.count, block);
 }
 }  // namespace
 
@@ -91,19 +91,18 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
 }
 
 void set_num_threads(int n) {
-  Pool& p = pool();
+  OpenblasSetup& p = openblas_setup();
   std::lock_guard<std::mutex> lock(p.mutex);
-  const auto threads = static_cast<std::size_t>(std::max(1, n));
-  if (p.pool->size() != threads) p.pool = std::make_unique<ThreadPool>(threads);
+  resize_compute_pool(static_cast<std::size_t>(std::max(1, n)));
 }
 
-int num_threads() { return static_cast<int>(pool().pool->size()); }
+int num_threads() { return static_cast<int>(compute_pool().size()); }
 
 const char* config() { return openblas_get_config(); }
 
 void reference_sgemm(int threads, std::size_t m, std::size_t n, std::size_t k, const float* a,
                      const float* b, float* c) {
-  pool();  // make sure later genlab gemms find OpenBLAS single-threaded again
+  openblas_setup();  // make sure later genlab gemms find OpenBLAS single-threaded again
   openblas_set_num_threads(threads);
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, idx(m), idx(n), idx(k), 1.f, a, idx(k), b,
               idx(n), 0.f, c, idx(n));

@@ -1,14 +1,31 @@
 // Elementwise unary ops, internal to libgenlab: y[i] = f(x[i]) over .data(), and a backward that
-// accumulates dx[i] = df(x[i], y[i], g[i]) straight into x's gradient (no temporary).
+// accumulates dx[i] = df(x[i], y[i], g[i]) straight into x's gradient (no temporary); large
+// tensors in fixed chunks on the compute pool.
 // It does not broadcast (see broadcast.hpp) and does not validate values (log of a negative
 // number gives NaN, which the runner's NaN guard reports).
 #pragma once
 #include <cstddef>
 #include <utility>
 
+#include "core/thread_pool.hpp"
 #include "genlab/autograd.hpp"
 
 namespace genlab::detail {
+
+// n's gradient (+)= f(i), as accumulate_each, in fixed chunks on the compute pool (bitwise the
+// same at any thread count: each element is written once, from f(i) alone). f must be pure.
+template <class T, class F>
+void accumulate_each_parallel(Node<T>& n, F&& f) {
+  const bool fresh = n.grad_slot();
+  T* g = n.grad.data();
+  parallel_chunks(n.grad.size(), kElementwiseGrain, [&](std::size_t begin, std::size_t end) {
+    if (fresh) {
+      for (std::size_t i = begin; i < end; ++i) g[i] = f(i);
+    } else {
+      for (std::size_t i = begin; i < end; ++i) g[i] += f(i);
+    }
+  });
+}
 
 // x: any shape -> y: same shape. `forward(x)` gives y; `dx(x, y, g)` gives the gradient of x.
 template <class T, class Forward, class Dx>
@@ -17,13 +34,14 @@ Variable<T> map_elementwise(const char* op, const Variable<T>& x, Forward forwar
   Tensor<T> y = Tensor<T>::from_shape(xv.shape());
   const T* px = xv.data();
   T* py = y.data();
-  const std::size_t n = xv.size();
-  for (std::size_t i = 0; i < n; ++i) py[i] = forward(px[i]);
+  parallel_chunks(xv.size(), kElementwiseGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) py[i] = forward(px[i]);
+  });
   return make_op<T>(op, std::move(y), {x}, [x, dx](const Node<T>& out) {
     const T* xs = x.value().data();
     const T* ys = out.value.data();
     const T* g = out.grad.data();
-    accumulate_each(*x.node(), [&](std::size_t i) { return dx(xs[i], ys[i], g[i]); });
+    accumulate_each_parallel(*x.node(), [&](std::size_t i) { return dx(xs[i], ys[i], g[i]); });
   });
 }
 

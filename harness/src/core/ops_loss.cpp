@@ -5,8 +5,12 @@
 #include <cmath>
 #include <numbers>
 #include <string>
+#include <vector>
 
+#include "core/elementwise.hpp"
 #include "core/instantiate.hpp"
+#include "core/partial_sums.hpp"
+#include "core/thread_pool.hpp"
 #include "genlab/error.hpp"
 #include "genlab/ops.hpp"
 
@@ -23,13 +27,21 @@ void check_same(const char* op, const char* name_a, const Variable<T>& a, const 
   }
 }
 
-// The loss terms l (like the operands) reduced as asked: l itself, or a 0-d sum or mean.
+// The loss terms l (like the operands) reduced as asked: l itself, or a 0-d sum or mean. The sum
+// runs in double over fixed chunks (partial sums added in chunk order), so its rounding depends
+// on the size only, never on the thread count.
 template <class T>
 Tensor<T> reduce(Tensor<T> l, Reduction reduction) {
   if (reduction == Reduction::None) return l;
+  const std::size_t n = l.size(), chunks = (n + kElementwiseGrain - 1) / kElementwiseGrain;
+  const T* v = l.data();
+  std::vector<double> partial(chunks, 0.0);
+  parallel_chunks(n, kElementwiseGrain, [&](std::size_t begin, std::size_t end) {
+    partial[begin / kElementwiseGrain] = detail::sum4(end - begin, [&](std::size_t i) { return double(v[begin + i]); });
+  });
   double acc = 0.0;
-  for (std::size_t i = 0; i < l.size(); ++i) acc += l.data()[i];
-  if (reduction == Reduction::Mean) acc /= static_cast<double>(l.size());
+  for (double p : partial) acc += p;
+  if (reduction == Reduction::Mean) acc /= static_cast<double>(n);
   Tensor<T> out = Tensor<T>::from_shape(Shape{});
   out.data()[0] = static_cast<T>(acc);
   return out;
@@ -56,33 +68,48 @@ Upstream<T> upstream(const Node<T>& out, Reduction reduction, std::size_t n) {
 template <class T, class F>
 void backprop(const Variable<T>& v, const Upstream<T>& up, F&& partial) {
   if (!v.requires_grad()) return;
-  accumulate_each(*v.node(), [&](std::size_t i) { return up(i) * partial(i); });
+  detail::accumulate_each_parallel(*v.node(), [&](std::size_t i) { return up(i) * partial(i); });
 }
 
-// The loss terms f(i) for i < n, in a tensor of the given shape.
+// The loss terms f(i) for i < n, in a tensor of the given shape (chunks on the compute pool).
 template <class T, class F>
 Tensor<T> terms(const Shape& shape, F&& f) {
   Tensor<T> l = Tensor<T>::from_shape(shape);
-  for (std::size_t i = 0; i < l.size(); ++i) l.data()[i] = f(i);
+  T* out = l.data();
+  parallel_chunks(l.size(), kElementwiseGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) out[i] = f(i);
+  });
   return l;
 }
 
+// e = exp(-|z|) in (0, 1]: what both the BCE term and the sigmoid are computed from, so the
+// forward keeps it and the backward does not call exp again.
 template <class T>
-T sigmoid_of(T z) {
-  if (z >= T(0)) return T(1) / (T(1) + std::exp(-z));
-  const T e = std::exp(z);
-  return e / (T(1) + e);
+T exp_neg_abs(T z) {
+  return std::exp(-std::abs(z));
 }
 
-// max(z, 0) - z t + log1p(exp(-|z|)): finite for any finite z.
+// sigmoid(z) from e = exp(-|z|): 1 / (1 + exp(-z)) for z >= 0, exp(z) / (1 + exp(z)) below.
 template <class T>
-T bce_logit_term(T z, T t) {
-  // log1p(e) for e = exp(-|z|) in (0, 1]: glibc's log1pf costs ~15 ns, as much as the rest of a
-  // VAE step's elementwise work. log(1 + e) is within one ulp of 1 + e in absolute terms, and a
+T sigmoid_from(T z, T e) {
+  return z >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
+}
+
+// max(z, 0) - z t + log1p(e), e = exp(-|z|): finite for any finite z.
+template <class T>
+T bce_logit_term(T z, T t, T e) {
+  // log1p(e) for e in (0, 1]: glibc's log1pf costs ~15 ns, as much as the rest of a VAE step's
+  // elementwise work. log(1 + e) is within one ulp of 1 + e in absolute terms, and a
   // third-order series covers small e where log(1 + e) would lose its digits.
-  const T e = std::exp(-std::abs(z));
   const T softplus = e < T(1e-3) ? e * (T(1) - e * (T(0.5) - e / T(3))) : std::log(T(1) + e);
   return std::max(z, T(0)) - z * t + softplus;
+}
+
+// z -> exp(-|z|) for every element (chunks on the compute pool): kept by the logit losses.
+template <class T>
+Tensor<T> exp_neg_abs_all(const Variable<T>& logits) {
+  const T* z = logits.value().data();
+  return terms<T>(logits.shape(), [z](std::size_t i) { return exp_neg_abs(z[i]); });
 }
 
 template <class T>
@@ -99,13 +126,16 @@ Variable<T> bce_with_logits(const Variable<T>& logits, const Variable<T>& target
   check_same("bce_with_logits", "logits", logits, "targets", targets);
   const T* z = logits.value().data();
   const T* t = targets.value().data();
-  Tensor<T> l = terms<T>(logits.shape(), [&](std::size_t i) { return bce_logit_term(z[i], t[i]); });
+  Tensor<T> e = exp_neg_abs_all(logits);  // (like logits), for the backward's sigmoid
+  const T* ev = e.data();
+  Tensor<T> l = terms<T>(logits.shape(), [&](std::size_t i) { return bce_logit_term(z[i], t[i], ev[i]); });
   return make_op<T>("bce_with_logits", reduce(std::move(l), reduction), {logits, targets},
-                    [logits, targets, reduction](const Node<T>& out) {
+                    [logits, targets, reduction, e = std::move(e)](const Node<T>& out) {
     const auto up = upstream(out, reduction, logits.size());
     const T* zv = logits.value().data();
     const T* tv = targets.value().data();
-    backprop(logits, up, [&](std::size_t i) { return sigmoid_of(zv[i]) - tv[i]; });
+    const T* es = e.data();
+    backprop(logits, up, [&](std::size_t i) { return sigmoid_from(zv[i], es[i]) - tv[i]; });
     backprop(targets, up, [&](std::size_t i) { return -zv[i]; });
   });
 }
@@ -224,14 +254,17 @@ Variable<T> bernoulli_log_density(const Variable<T>& x, const Variable<T>& logit
   check_same("bernoulli_log_density", "x", x, "logits", logits);
   const T* xv = x.value().data();
   const T* z = logits.value().data();
-  Tensor<T> l = terms<T>(x.shape(), [&](std::size_t i) { return -bce_logit_term(z[i], xv[i]); });
+  Tensor<T> e = exp_neg_abs_all(logits);  // (like logits), for the backward's sigmoid
+  const T* ev = e.data();
+  Tensor<T> l = terms<T>(x.shape(), [&](std::size_t i) { return -bce_logit_term(z[i], xv[i], ev[i]); });
   return make_op<T>("bernoulli_log_density", reduce(std::move(l), reduction), {x, logits},
-                    [x, logits, reduction](const Node<T>& out) {
+                    [x, logits, reduction, e = std::move(e)](const Node<T>& out) {
     const auto up = upstream(out, reduction, x.size());
     const T* xs = x.value().data();
     const T* zs = logits.value().data();
+    const T* es = e.data();
     backprop(x, up, [&](std::size_t i) { return zs[i]; });
-    backprop(logits, up, [&](std::size_t i) { return xs[i] - sigmoid_of(zs[i]); });
+    backprop(logits, up, [&](std::size_t i) { return xs[i] - sigmoid_from(zs[i], es[i]); });
   });
 }
 

@@ -1,6 +1,9 @@
 // ThreadPool: one generation counter wakes the workers, a pending count reports completion.
 #include "core/thread_pool.hpp"
 
+#include <algorithm>
+#include <memory>
+
 namespace genlab {
 
 ThreadPool::ThreadPool(std::size_t threads) {
@@ -54,6 +57,32 @@ void ThreadPool::worker_loop(std::size_t index) {
       if (--pending_ == 0) done_.notify_one();
     }
   }
+}
+
+namespace {
+std::unique_ptr<ThreadPool>& compute_pool_slot() {
+  static std::unique_ptr<ThreadPool> pool = std::make_unique<ThreadPool>(1);
+  return pool;
+}
+}  // namespace
+
+ThreadPool& compute_pool() { return *compute_pool_slot(); }
+
+void resize_compute_pool(std::size_t threads) {
+  threads = std::max<std::size_t>(1, threads);
+  if (compute_pool().size() != threads) compute_pool_slot() = std::make_unique<ThreadPool>(threads);
+}
+
+void parallel_chunks(std::size_t n, std::size_t grain, const std::function<void(std::size_t, std::size_t)>& fn) {
+  if (n == 0) return;
+  grain = std::max<std::size_t>(1, grain);
+  const std::size_t count = (n + grain - 1) / grain;
+  if (count == 1) {
+    fn(0, n);
+    return;
+  }
+  const auto chunk = [&](std::size_t i) { fn(i * grain, std::min(n, (i + 1) * grain)); };
+  compute_pool().run(count, [f = &chunk](std::size_t i) { (*f)(i); });  // fits std::function's buffer
 }
 
 }  // namespace genlab

@@ -1,6 +1,8 @@
-// A fixed pool of worker threads for splitting one gemm into column/row blocks. Work items are
-// assigned statically (item i -> thread i % size), so which thread computes a block never
-// changes its result. Internal to libgenlab; it does not schedule whole runs (the executor does).
+// A fixed pool of worker threads for splitting one gemm into column/row blocks, or an
+// elementwise loop into fixed chunks. Work items are assigned statically (item i -> thread
+// i % size), and item boundaries never depend on the thread count, so which thread computes an
+// item never changes its result. Internal to libgenlab; it does not schedule whole runs (the
+// executor does).
 #pragma once
 #include <condition_variable>
 #include <cstddef>
@@ -31,5 +33,17 @@ class ThreadPool {
   std::size_t count_ = 0, generation_ = 0, pending_ = 0;
   bool stop_ = false;
 };
+
+// The process's one compute pool, shared by gemm blocks and chunked loops. Its size is set by
+// blas::set_num_threads (default 1). Not for concurrent use from several threads.
+ThreadPool& compute_pool();
+void resize_compute_pool(std::size_t threads);
+
+// fn(begin, end) over [0, n) in chunks of `grain` elements (the last one shorter) on the compute
+// pool; runs inline when there is a single chunk. fn must not throw.
+void parallel_chunks(std::size_t n, std::size_t grain, const std::function<void(std::size_t, std::size_t)>& fn);
+
+// Loops shorter than this many elements are not worth waking the pool for (~10 us per wake).
+inline constexpr std::size_t kElementwiseGrain = 16384;
 
 }  // namespace genlab

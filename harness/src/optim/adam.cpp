@@ -2,13 +2,15 @@
 // AdamW multiplies p by (1 - lr wd) first;  m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
 // p -= (lr / (1-b1^t)) m / (sqrt(v) / sqrt(1-b2^t) + eps).  t counts step() calls, which equals
 // PyTorch's per-parameter count when every parameter has a gradient at every step.
-// m and v are allocated in the constructor; step() is one raw loop per parameter, no allocation.
+// m and v are allocated in the constructor; step() is one raw loop per chunk of a parameter, the
+// chunks spread over the compute pool (optim/param_chunks.hpp), no allocation.
 #include <cmath>
 #include <string>
 
 #include "core/instantiate.hpp"
 #include "genlab/error.hpp"
 #include "genlab/optim.hpp"
+#include "optim/param_chunks.hpp"
 #include "optim/state_slots.hpp"
 
 namespace genlab {
@@ -45,7 +47,8 @@ class Adam final : public Optimizer<T> {
       : Optimizer<T>(std::move(params), o.lr),
         o_(o),
         m_("m", this->params_),
-        v_("v", this->params_) {
+        v_("v", this->params_),
+        chunks_(optim_detail::chunk_params(this->params_)) {
     const bool ok = o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1 && o.eps >= 0 &&
                     o.weight_decay >= 0;
     if (!ok) {
@@ -71,20 +74,24 @@ class Adam final : public Optimizer<T> {
     c.coupled_wd = decoupled ? T(0) : static_cast<T>(o_.weight_decay);
     c.decoupled_keep = decoupled ? static_cast<T>(1 - lr * o_.weight_decay) : T(1);
     const bool coupled = !decoupled && o_.weight_decay != 0;
-    for (std::size_t i = 0; i < this->params_.size(); ++i) {
+    const auto check = [&](std::size_t i) {
       const NamedParameter<T>& param = this->params_[i];
-      if (!param.variable.has_grad()) continue;
       const std::size_t n = param.variable.size();
       optim_detail::require_same_size("adam", param.name, n, param.variable.mutable_grad().size());
       optim_detail::require_same_size("adam", param.name, n, m_.size(i));
-      T* p = param.variable.mutable_value().data();
-      const T* g = param.variable.mutable_grad().data();
+    };
+    optim_detail::update_in_chunks(this->params_, chunks_, check, [&](std::size_t i, std::size_t begin, std::size_t end) {
+      const NamedParameter<T>& param = this->params_[i];
+      T* p = param.variable.mutable_value().data() + begin;
+      const T* g = param.variable.mutable_grad().data() + begin;
+      T* m = m_.data(i) + begin;
+      T* v = v_.data(i) + begin;
       if (coupled) {
-        adam_update<T, true>(p, g, m_.data(i), v_.data(i), n, c);
+        adam_update<T, true>(p, g, m, v, end - begin, c);
       } else {
-        adam_update<T, false>(p, g, m_.data(i), v_.data(i), n, c);
+        adam_update<T, false>(p, g, m, v, end - begin, c);
       }
-    }
+    });
   }
 
   TensorMap<T> state() const override {
@@ -105,6 +112,7 @@ class Adam final : public Optimizer<T> {
  private:
   AdamOptions o_;
   optim_detail::StateSlots<T> m_, v_;
+  std::vector<optim_detail::ParamChunk> chunks_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "core/instantiate.hpp"
 #include "genlab/error.hpp"
 #include "genlab/optim.hpp"
+#include "optim/param_chunks.hpp"
 #include "optim/state_slots.hpp"
 
 namespace genlab {
@@ -45,7 +46,8 @@ class Rmsprop final : public Optimizer<T> {
       : Optimizer<T>(std::move(params), o.lr),
         o_(o),
         square_avg_("square_avg", this->params_),
-        momentum_("momentum", this->params_, o.momentum != 0) {
+        momentum_("momentum", this->params_, o.momentum != 0),
+        chunks_(optim_detail::chunk_params(this->params_)) {
     const bool ok =
         o.alpha >= 0 && o.alpha <= 1 && o.eps >= 0 && o.weight_decay >= 0 && o.momentum >= 0;
     if (!ok) {
@@ -61,22 +63,24 @@ class Rmsprop final : public Optimizer<T> {
     const T lr = static_cast<T>(this->lr_), alpha = static_cast<T>(o_.alpha);
     const T one_minus_alpha = static_cast<T>(1 - o_.alpha), eps = static_cast<T>(o_.eps);
     const T wd = static_cast<T>(o_.weight_decay), mu = static_cast<T>(o_.momentum);
-    for (std::size_t i = 0; i < this->params_.size(); ++i) {
+    const auto check = [&](std::size_t i) {
       const NamedParameter<T>& param = this->params_[i];
-      if (!param.variable.has_grad()) continue;
       const std::size_t n = param.variable.size();
-      optim_detail::require_same_size("rmsprop", param.name, n,
-                                      param.variable.mutable_grad().size());
+      optim_detail::require_same_size("rmsprop", param.name, n, param.variable.mutable_grad().size());
       optim_detail::require_same_size("rmsprop", param.name, n, square_avg_.size(i));
-      T* p = param.variable.mutable_value().data();
-      const T* g = param.variable.mutable_grad().data();
+    };
+    optim_detail::update_in_chunks(this->params_, chunks_, check, [&](std::size_t i, std::size_t begin, std::size_t end) {
+      const NamedParameter<T>& param = this->params_[i];
+      T* p = param.variable.mutable_value().data() + begin;
+      const T* g = param.variable.mutable_grad().data() + begin;
+      T* square_avg = square_avg_.data(i) + begin;
       if (o_.momentum == 0) {
-        rmsprop_update(p, g, square_avg_.data(i), n, lr, alpha, one_minus_alpha, eps, wd);
+        rmsprop_update(p, g, square_avg, end - begin, lr, alpha, one_minus_alpha, eps, wd);
       } else {
-        rmsprop_momentum_update(p, g, square_avg_.data(i), momentum_.data(i), n, lr, alpha,
+        rmsprop_momentum_update(p, g, square_avg, momentum_.data(i) + begin, end - begin, lr, alpha,
                                 one_minus_alpha, eps, wd, mu);
       }
-    }
+    });
   }
 
   TensorMap<T> state() const override {
@@ -97,6 +101,7 @@ class Rmsprop final : public Optimizer<T> {
  private:
   RmspropOptions o_;
   optim_detail::StateSlots<T> square_avg_, momentum_;
+  std::vector<optim_detail::ParamChunk> chunks_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "core/instantiate.hpp"
 #include "genlab/error.hpp"
 #include "genlab/optim.hpp"
+#include "optim/param_chunks.hpp"
 #include "optim/state_slots.hpp"
 
 namespace genlab {
@@ -18,7 +19,8 @@ class Sgd final : public Optimizer<T> {
   Sgd(std::vector<NamedParameter<T>> params, SgdOptions o)
       : Optimizer<T>(std::move(params), o.lr),
         o_(o),
-        momentum_("momentum", this->params_, o.momentum != 0) {
+        momentum_("momentum", this->params_, o.momentum != 0),
+        chunks_(optim_detail::chunk_params(this->params_)) {
     if (!(o.momentum >= 0) || !(o.weight_decay >= 0)) {
       throw ConfigError("sgd: momentum and weight_decay must be >= 0, got momentum " +
                         std::to_string(o.momentum) + " weight_decay " +
@@ -31,24 +33,25 @@ class Sgd final : public Optimizer<T> {
     ++this->steps_;
     const T lr = static_cast<T>(this->lr_), mu = static_cast<T>(o_.momentum);
     const T wd = static_cast<T>(o_.weight_decay);
-    for (std::size_t i = 0; i < this->params_.size(); ++i) {
+    const auto check = [&](std::size_t i) {
       const NamedParameter<T>& param = this->params_[i];
-      if (!param.variable.has_grad()) continue;
-      T* p = param.variable.mutable_value().data();
-      const T* g = param.variable.mutable_grad().data();
       const std::size_t n = param.variable.size();
       optim_detail::require_same_size("sgd", param.name, n, param.variable.mutable_grad().size());
+      if (o_.momentum != 0) optim_detail::require_same_size("sgd", param.name, n, momentum_.size(i));
+    };
+    optim_detail::update_in_chunks(this->params_, chunks_, check, [&](std::size_t i, std::size_t begin, std::size_t end) {
+      const NamedParameter<T>& param = this->params_[i];
+      T* p = param.variable.mutable_value().data() + begin;
+      const T* g = param.variable.mutable_grad().data() + begin;
+      const std::size_t n = end - begin;
       if (o_.momentum == 0) {
         update_plain(p, g, n, lr, wd);
-        continue;
-      }
-      optim_detail::require_same_size("sgd", param.name, n, momentum_.size(i));
-      if (o_.nesterov) {
-        update_momentum<true>(p, g, momentum_.data(i), n, lr, mu, wd);
+      } else if (o_.nesterov) {
+        update_momentum<true>(p, g, momentum_.data(i) + begin, n, lr, mu, wd);
       } else {
-        update_momentum<false>(p, g, momentum_.data(i), n, lr, mu, wd);
+        update_momentum<false>(p, g, momentum_.data(i) + begin, n, lr, mu, wd);
       }
-    }
+    });
   }
 
   TensorMap<T> state() const override {
@@ -85,6 +88,7 @@ class Sgd final : public Optimizer<T> {
 
   SgdOptions o_;
   optim_detail::StateSlots<T> momentum_;
+  std::vector<optim_detail::ParamChunk> chunks_;
 };
 
 }  // namespace
