@@ -11,6 +11,7 @@
 #include "core/instantiate.hpp"
 #include "core/partial_sums.hpp"
 #include "core/thread_pool.hpp"
+#include "core/vector_math.hpp"
 #include "genlab/error.hpp"
 #include "genlab/ops.hpp"
 
@@ -53,7 +54,6 @@ struct Upstream {
   const T* g;
   T scalar;
   bool per_element;
-  T operator()(std::size_t i) const { return per_element ? g[i] : scalar; }
 };
 
 template <class T>
@@ -64,11 +64,16 @@ Upstream<T> upstream(const Node<T>& out, Reduction reduction, std::size_t n) {
   return {g, scalar, false};
 }
 
-// v.grad (+)= up(i) * partial(i), when v requires a gradient.
+// v.grad (+)= (g[i] or the scalar) * partial(i), when v requires a gradient.
 template <class T, class F>
 void backprop(const Variable<T>& v, const Upstream<T>& up, F&& partial) {
   if (!v.requires_grad()) return;
-  detail::accumulate_each_parallel(*v.node(), [&](std::size_t i) { return up(i) * partial(i); });
+  if (up.per_element) {
+    detail::accumulate_each_parallel(*v.node(), [&](std::size_t i) { return up.g[i] * partial(i); });
+  } else {  // Sum / Mean: one scalar, hoisted so that the loop vectorises
+    const T scalar = up.scalar;
+    detail::accumulate_each_parallel(*v.node(), [&](std::size_t i) { return scalar * partial(i); });
+  }
 }
 
 // The loss terms f(i) for i < n, in a tensor of the given shape (chunks on the compute pool).
@@ -82,34 +87,30 @@ Tensor<T> terms(const Shape& shape, F&& f) {
   return l;
 }
 
-// e = exp(-|z|) in (0, 1]: what both the BCE term and the sigmoid are computed from, so the
-// forward keeps it and the backward does not call exp again.
-template <class T>
-T exp_neg_abs(T z) {
-  return std::exp(-std::abs(z));
-}
-
 // sigmoid(z) from e = exp(-|z|): 1 / (1 + exp(-z)) for z >= 0, exp(z) / (1 + exp(z)) below.
+// One division either way, so that the loop vectorises.
 template <class T>
 T sigmoid_from(T z, T e) {
-  return z >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
+  return (z >= T(0) ? T(1) : e) / (T(1) + e);
 }
 
-// max(z, 0) - z t + log1p(e), e = exp(-|z|): finite for any finite z.
+// z, t: (n) -> e = exp(-|z|) (kept for the backward's sigmoid) and
+// l = sign * (max(z, 0) - z t + log1p(e)), finite for any finite z. exp and log run over whole
+// chunks (vector_math.hpp): libm's scalar expf / logf / log1pf were most of a VAE step's
+// elementwise time. log(1 + e) is within one ulp of 1 + e in absolute terms, and a third-order
+// series covers small e where log(1 + e) would lose its digits.
 template <class T>
-T bce_logit_term(T z, T t, T e) {
-  // log1p(e) for e in (0, 1]: glibc's log1pf costs ~15 ns, as much as the rest of a VAE step's
-  // elementwise work. log(1 + e) is within one ulp of 1 + e in absolute terms, and a
-  // third-order series covers small e where log(1 + e) would lose its digits.
-  const T softplus = e < T(1e-3) ? e * (T(1) - e * (T(0.5) - e / T(3))) : std::log(T(1) + e);
-  return std::max(z, T(0)) - z * t + softplus;
-}
-
-// z -> exp(-|z|) for every element (chunks on the compute pool): kept by the logit losses.
-template <class T>
-Tensor<T> exp_neg_abs_all(const Variable<T>& logits) {
-  const T* z = logits.value().data();
-  return terms<T>(logits.shape(), [z](std::size_t i) { return exp_neg_abs(z[i]); });
+void bce_logit_terms(const T* z, const T* t, T* e, T* l, std::size_t n, T sign) {
+  parallel_chunks(n, kElementwiseGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) e[i] = -std::abs(z[i]);
+    detail::exp_array(e + begin, e + begin, end - begin);
+    for (std::size_t i = begin; i < end; ++i) l[i] = T(1) + e[i];
+    detail::log_array(l + begin, l + begin, end - begin);
+    for (std::size_t i = begin; i < end; ++i) {
+      const T softplus = e[i] < T(1e-3) ? e[i] * (T(1) - e[i] * (T(0.5) - e[i] / T(3))) : l[i];
+      l[i] = sign * (std::max(z[i], T(0)) - z[i] * t[i] + softplus);
+    }
+  });
 }
 
 template <class T>
@@ -124,11 +125,8 @@ template <class T>
 Variable<T> bce_with_logits(const Variable<T>& logits, const Variable<T>& targets,
                             Reduction reduction) {
   check_same("bce_with_logits", "logits", logits, "targets", targets);
-  const T* z = logits.value().data();
-  const T* t = targets.value().data();
-  Tensor<T> e = exp_neg_abs_all(logits);  // (like logits), for the backward's sigmoid
-  const T* ev = e.data();
-  Tensor<T> l = terms<T>(logits.shape(), [&](std::size_t i) { return bce_logit_term(z[i], t[i], ev[i]); });
+  Tensor<T> e = Tensor<T>::from_shape(logits.shape()), l = Tensor<T>::from_shape(logits.shape());
+  bce_logit_terms(logits.value().data(), targets.value().data(), e.data(), l.data(), l.size(), T(1));
   return make_op<T>("bce_with_logits", reduce(std::move(l), reduction), {logits, targets},
                     [logits, targets, reduction, e = std::move(e)](const Node<T>& out) {
     const auto up = upstream(out, reduction, logits.size());
@@ -252,11 +250,8 @@ template <class T>
 Variable<T> bernoulli_log_density(const Variable<T>& x, const Variable<T>& logits,
                                   Reduction reduction) {
   check_same("bernoulli_log_density", "x", x, "logits", logits);
-  const T* xv = x.value().data();
-  const T* z = logits.value().data();
-  Tensor<T> e = exp_neg_abs_all(logits);  // (like logits), for the backward's sigmoid
-  const T* ev = e.data();
-  Tensor<T> l = terms<T>(x.shape(), [&](std::size_t i) { return -bce_logit_term(z[i], xv[i], ev[i]); });
+  Tensor<T> e = Tensor<T>::from_shape(logits.shape()), l = Tensor<T>::from_shape(logits.shape());
+  bce_logit_terms(logits.value().data(), x.value().data(), e.data(), l.data(), l.size(), T(-1));
   return make_op<T>("bernoulli_log_density", reduce(std::move(l), reduction), {x, logits},
                     [x, logits, reduction, e = std::move(e)](const Node<T>& out) {
     const auto up = upstream(out, reduction, x.size());

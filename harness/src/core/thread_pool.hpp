@@ -4,6 +4,7 @@
 // item never changes its result. Internal to libgenlab; it does not schedule whole runs (the
 // executor does).
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -27,11 +28,12 @@ class ThreadPool {
  private:
   void worker_loop(std::size_t index);
   std::vector<std::thread> workers_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // only for sleeping: generation_ and stop_ change under it
   std::condition_variable start_, done_;
-  const std::function<void(std::size_t)>* job_ = nullptr;
-  std::size_t count_ = 0, generation_ = 0, pending_ = 0;
-  bool stop_ = false;
+  const std::function<void(std::size_t)>* job_ = nullptr;  // published by generation_ (release)
+  std::size_t count_ = 0;
+  std::atomic<std::size_t> generation_{0}, pending_{0};
+  std::atomic<bool> stop_{false};
 };
 
 // The process's one compute pool, shared by gemm blocks and chunked loops. Its size is set by
