@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstring>
+#include <thread>
 
 #include "genlab/blas.hpp"
 #include "support/alloc_counter.hpp"
@@ -59,6 +60,18 @@ TEST_CASE("determinism: 20 VAE-MLP steps are bitwise identical at 1, 2 and 3 thr
   }
   CHECK(bitwise_equal(runs[0], runs[1]));
   CHECK(bitwise_equal(runs[0], runs[2]));
+}
+
+TEST_CASE("determinism: two threads training at once share the pool and get the serial result") {
+  BlasThreads two(2);
+  const auto serial = train_vae(5);
+  std::vector<Tensor<float>> a, b;
+  std::thread first([&] { a = train_vae(5); });
+  std::thread second([&] { b = train_vae(5); });
+  first.join();
+  second.join();
+  CHECK(bitwise_equal(a, serial));
+  CHECK(bitwise_equal(b, serial));
 }
 
 TEST_CASE("determinism: 3 DCGAN steps (conv, batch norm, large elementwise ops) are bitwise identical at 1, 2 and 3 threads") {

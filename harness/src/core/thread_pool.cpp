@@ -57,7 +57,10 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::run(std::size_t count, const std::function<void(std::size_t)>& fn) {
-  if (workers_.empty() || count <= 1) {
+  bool idle = false;
+  // One job at a time: a nested call (from inside a job) or a call from a second thread runs
+  // inline, which gives the same results (items never depend on the thread that runs them).
+  if (workers_.empty() || count <= 1 || !busy_.compare_exchange_strong(idle, true, std::memory_order_acquire)) {
     for (std::size_t i = 0; i < count; ++i) fn(i);
     return;
   }
@@ -76,6 +79,7 @@ void ThreadPool::run(std::size_t count, const std::function<void(std::size_t)>& 
     done_.wait(lock, done);
   }
   job_ = nullptr;
+  busy_.store(false, std::memory_order_release);
 }
 
 void ThreadPool::worker_loop(std::size_t index) {

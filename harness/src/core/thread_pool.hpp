@@ -22,7 +22,8 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   std::size_t size() const { return workers_.size() + 1; }  // the caller works too
-  // Runs fn(i) for i in [0, count) on all threads; returns when all are done. Not reentrant.
+  // Runs fn(i) for i in [0, count) on all threads; returns when all are done. A call made while
+  // another runs (nested, or from another thread) runs its items inline on the calling thread.
   void run(std::size_t count, const std::function<void(std::size_t)>& fn);
 
  private:
@@ -34,10 +35,11 @@ class ThreadPool {
   std::size_t count_ = 0;
   std::atomic<std::size_t> generation_{0}, pending_{0};
   std::atomic<bool> stop_{false};
+  std::atomic<bool> busy_{false};  // a job is running: other run() calls go inline
 };
 
 // The process's one compute pool, shared by gemm blocks and chunked loops. Its size is set by
-// blas::set_num_threads (default 1). Not for concurrent use from several threads.
+// blas::set_num_threads (default 1), which must not run while the pool is in use.
 ThreadPool& compute_pool();
 void resize_compute_pool(std::size_t threads);
 
@@ -45,7 +47,8 @@ void resize_compute_pool(std::size_t threads);
 // pool; runs inline when there is a single chunk. fn must not throw.
 void parallel_chunks(std::size_t n, std::size_t grain, const std::function<void(std::size_t, std::size_t)>& fn);
 
-// Loops shorter than this many elements are not worth waking the pool for (~10 us per wake).
+// Chunk size of elementwise loops and optimizer updates: a loop of fewer elements runs inline,
+// as one dispatch costs more than it saves there.
 inline constexpr std::size_t kElementwiseGrain = 16384;
 
 }  // namespace genlab

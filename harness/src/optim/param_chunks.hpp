@@ -3,6 +3,7 @@
 // the parameter sizes only, and each element's update reads only that element, so the result is
 // bitwise the same at any thread count. It holds no update rule.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
