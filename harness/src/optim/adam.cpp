@@ -26,7 +26,11 @@ struct AdamCoefficients {
   T decoupled_keep;  // AdamW: p *= 1 - lr wd (1 for Adam)
 };
 
+// Cloned for AVX2 (chosen at load time): twice the lanes for the sqrt and the two divisions that
+// bound this loop. Both clones round every operation the same way (no FMA), so results do not
+// depend on the CPU's choice.
 template <class T, bool CoupledDecay>
+__attribute__((target_clones("avx2", "default")))
 void adam_update(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v,
                  std::size_t n, const AdamCoefficients<T>& c) {
   for (std::size_t j = 0; j < n; ++j) {
@@ -80,7 +84,7 @@ class Adam final : public Optimizer<T> {
       optim_detail::require_same_size("adam", param.name, n, param.variable.mutable_grad().size());
       optim_detail::require_same_size("adam", param.name, n, m_.size(i));
     };
-    optim_detail::update_in_chunks(this->params_, chunks_, check, [&](std::size_t i, std::size_t begin, std::size_t end) {
+    const auto update = [&](std::size_t i, std::size_t begin, std::size_t end) {
       const NamedParameter<T>& param = this->params_[i];
       T* p = param.variable.mutable_value().data() + begin;
       const T* g = param.variable.mutable_grad().data() + begin;
@@ -91,7 +95,8 @@ class Adam final : public Optimizer<T> {
       } else {
         adam_update<T, false>(p, g, m, v, end - begin, c);
       }
-    });
+    };
+    optim_detail::update_in_chunks(this->params_, chunks_, check, update);
   }
 
   TensorMap<T> state() const override {

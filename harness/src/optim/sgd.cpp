@@ -39,7 +39,7 @@ class Sgd final : public Optimizer<T> {
       optim_detail::require_same_size("sgd", param.name, n, param.variable.mutable_grad().size());
       if (o_.momentum != 0) optim_detail::require_same_size("sgd", param.name, n, momentum_.size(i));
     };
-    optim_detail::update_in_chunks(this->params_, chunks_, check, [&](std::size_t i, std::size_t begin, std::size_t end) {
+    const auto update = [&](std::size_t i, std::size_t begin, std::size_t end) {
       const NamedParameter<T>& param = this->params_[i];
       T* p = param.variable.mutable_value().data() + begin;
       const T* g = param.variable.mutable_grad().data() + begin;
@@ -51,7 +51,8 @@ class Sgd final : public Optimizer<T> {
       } else {
         update_momentum<false>(p, g, momentum_.data(i) + begin, n, lr, mu, wd);
       }
-    });
+    };
+    optim_detail::update_in_chunks(this->params_, chunks_, check, update);
   }
 
   TensorMap<T> state() const override {
