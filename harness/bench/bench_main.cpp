@@ -65,7 +65,9 @@ int main(int argc, char** argv) {
   app.add_option("--steps", steps, "timed steps per block (DCGAN: a quarter; sgemm: 10x as many calls)")
       ->check(CLI::PositiveNumber);
   app.add_option("--repeats", repeats, "timed blocks (the median is reported)")->check(CLI::PositiveNumber);
-  app.add_option("--threads", thread_counts, "BLAS/pool thread counts to measure")->check(CLI::PositiveNumber);
+  app.add_option("--threads", thread_counts, "thread counts to measure, e.g. 1,2")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
   app.add_option("--nets", nets, "which training steps to time (e.g. mlp alone, for perf record)")
       ->check(CLI::IsMember({"all", "mlp", "conv"}));
   CLI11_PARSE(app, argc, argv);
