@@ -38,7 +38,8 @@ Tensor<T> reduce(Tensor<T> l, Reduction reduction) {
   const T* v = l.data();
   std::vector<double> partial(chunks, 0.0);
   parallel_chunks(n, kElementwiseGrain, [&](std::size_t begin, std::size_t end) {
-    partial[begin / kElementwiseGrain] = detail::sum4(end - begin, [&](std::size_t i) { return double(v[begin + i]); });
+    partial[begin / kElementwiseGrain] =
+        detail::sum4(end - begin, [&](std::size_t i) { return static_cast<double>(v[begin + i]); });
   });
   double acc = 0.0;
   for (double p : partial) acc += p;

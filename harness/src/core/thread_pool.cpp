@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <memory>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -72,7 +73,12 @@ void ThreadPool::run(std::size_t count, const std::function<void(std::size_t)>& 
     generation_.fetch_add(1, std::memory_order_release);
   }
   start_.notify_all();
-  for (std::size_t i = 0; i < count; i += size()) fn(i);  // the caller is thread 0
+  std::exception_ptr error;
+  try {
+    for (std::size_t i = 0; i < count; i += size()) fn(i);  // the caller is thread 0
+  } catch (...) {  // the workers still use fn: wait for them before leaving
+    error = std::current_exception();
+  }
   const auto done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
   if (!poll(done)) {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -80,6 +86,7 @@ void ThreadPool::run(std::size_t count, const std::function<void(std::size_t)>& 
   }
   job_ = nullptr;
   busy_.store(false, std::memory_order_release);
+  if (error) std::rethrow_exception(error);
 }
 
 void ThreadPool::worker_loop(std::size_t index) {
