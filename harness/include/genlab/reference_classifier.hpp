@@ -14,6 +14,10 @@
 
 namespace genlab {
 
+// ConfigError "<where>eval.classifier: no such file '<path>' ..." with the command that trains
+// one, unless `path` is an existing file. Checked before a grid starts and again at run start.
+void require_classifier_file(const std::filesystem::path& path, const std::string& where = "");
+
 class ReferenceClassifier {
  public:
   // Restores the classifier of run file `file` (parameters and buffers from its checkpoint,

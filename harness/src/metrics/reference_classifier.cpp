@@ -17,6 +17,7 @@
 #include "genlab/spec.hpp"
 #include "genlab/store.hpp"
 #include "run/checkpoint_io.hpp"
+#include "run/init_context.hpp"
 #include "run/optimizer_set.hpp"
 
 namespace fs = std::filesystem;
@@ -31,24 +32,6 @@ struct ReferenceClassifier::State {
 };
 
 namespace {
-
-class RestoreInitContext final : public InitContext {
- public:
-  RestoreInitContext(const Params& params, const DataInfo& data, std::uint64_t seed, OptimizerSet& optimizers)
-      : params_(params), data_(data), init_rng_(seed, "init"), optimizers_(optimizers) {}
-  const Params& params() const override { return params_; }
-  const DataInfo& data() const override { return data_; }
-  Rng& init_rng() override { return init_rng_; }  // the draws are overwritten by the checkpoint
-  Optimizer<float>& make_optimizer(const std::string& group, std::vector<NamedParameter<float>> params) override {
-    return optimizers_.make(group, std::move(params));
-  }
-
- private:
-  const Params& params_;
-  const DataInfo& data_;
-  Rng init_rng_;
-  OptimizerSet& optimizers_;
-};
 
 // The run spec stored as /config text, parsed by the spec through a temporary file.
 RunSpec parse_config(const fs::path& file, const std::string& config_text) {
@@ -94,6 +77,13 @@ Batch rows_of(const Tensor<float>& x, std::size_t begin, std::size_t end) {
 
 }  // namespace
 
+void require_classifier_file(const fs::path& path, const std::string& where) {
+  if (fs::is_regular_file(path)) return;
+  throw ConfigError(where + "eval.classifier: no such file '" + path.string() +
+                    "' (relative to the working folder); train one with: "
+                    "genlab run experiments/reference/fashion_classifier.toml");
+}
+
 ReferenceClassifier ReferenceClassifier::load(const fs::path& file, const fs::path& data_path) {
   const RunSummary summary = read_run(file);
   const auto status_it = summary.attrs.find("status");
@@ -120,7 +110,7 @@ ReferenceClassifier ReferenceClassifier::load(const fs::path& file, const fs::pa
   rc.data_ = data_info_of(s.spec.data_name, data_path, s.spec.seed);
   s.optimizers = std::make_unique<OptimizerSet>(s.spec, 1);
   s.model = s.plugin->create();
-  RestoreInitContext ctx(params, rc.data_, s.spec.seed, *s.optimizers);
+  HarnessInitContext ctx(params, rc.data_, s.spec.seed, *s.optimizers);  // its init draws are overwritten below
   call_plugin(d.name, [&] { s.model->init(ctx); });
   const Checkpoint c = read_checkpoint(file);
   try {

@@ -15,10 +15,7 @@ namespace genlab {
 namespace {
 
 ReferenceClassifier load_checked(const EvalSpec& eval, const DataInfo& run_data, const fs::path& data_path) {
-  if (!fs::exists(eval.classifier)) {
-    throw ConfigError("eval.classifier: no such file '" + eval.classifier +
-                      "'; train one with: genlab run experiments/reference/fashion_classifier.toml");
-  }
+  require_classifier_file(eval.classifier);
   ReferenceClassifier c = ReferenceClassifier::load(eval.classifier, data_path);
   c.check_compatible(run_data);
   return c;

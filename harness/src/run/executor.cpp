@@ -11,6 +11,7 @@
 
 #include "genlab/error.hpp"
 #include "genlab/loader.hpp"
+#include "genlab/reference_classifier.hpp"
 #include "genlab/store.hpp"
 #include "run/provenance.hpp"
 
@@ -29,11 +30,7 @@ namespace {
 // in every child): say so once, before anything runs. Its content is checked at run start.
 void require_classifier_files(const std::filesystem::path& file, const Experiment& e) {
   for (const RunSpec& run : e.runs) {
-    const std::string& c = run.eval.classifier;
-    if (c.empty() || std::filesystem::is_regular_file(c)) continue;
-    throw ConfigError(file.string() + ": eval.classifier: no such file '" + c +
-                      "' (relative to the working folder); train one with: "
-                      "genlab run experiments/reference/fashion_classifier.toml");
+    if (!run.eval.classifier.empty()) require_classifier_file(run.eval.classifier, file.string() + ": ");
   }
 }
 }  // namespace

@@ -15,6 +15,7 @@
 #include "metrics/sample_quality.hpp"
 #include "run/checkpoint_io.hpp"
 #include "run/evaluator.hpp"
+#include "run/init_context.hpp"
 #include "run/optimizer_set.hpp"
 #include "run/progress.hpp"
 #include "run/provenance.hpp"
@@ -37,25 +38,6 @@ const char* run_status_str(RunStatus status) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-class HarnessInitContext final : public InitContext {
- public:
-  HarnessInitContext(const Params& params, const DataInfo& data, std::uint64_t seed, OptimizerSet& optimizers)
-      : params_(params), data_(data), init_rng_(seed, "init"), optimizers_(optimizers) {}
-  const Params& params() const override { return params_; }
-  const DataInfo& data() const override { return data_; }
-  Rng& init_rng() override { return init_rng_; }
-  Optimizer<float>& make_optimizer(const std::string& group,
-                                   std::vector<NamedParameter<float>> params) override {
-    return optimizers_.make(group, std::move(params));
-  }
-
- private:
-  const Params& params_;
-  const DataInfo& data_;
-  Rng init_rng_;
-  OptimizerSet& optimizers_;
-};
 
 // Everything a checkpoint holds: parameters, buffers, optimizer state, the noise stream and the
 // plugin's extra state. The data cursor is the step itself (the order is derived from seed+epoch).
