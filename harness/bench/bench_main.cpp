@@ -1,5 +1,7 @@
 // genlab-bench: the compute core against this machine's own sgemm, at BLAS threads 1 and 2.
 // Prints one table whose ratios are measured in this one process. Not a test: nothing asserted.
+// Default: training steps of freshly initialised reference nets; --train: whole real training
+// runs (train_bench.cpp), which also see what happens once a model has trained a while.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include <cstdio>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,6 +17,7 @@
 #include "genlab/blas.hpp"
 #include "genlab/table.hpp"
 #include "reference_nets.hpp"
+#include "train_bench.hpp"
 
 using namespace genlab;
 using Clock = std::chrono::steady_clock;
@@ -70,7 +74,29 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--nets", nets, "which training steps to time (e.g. mlp alone, for perf record)")
       ->check(CLI::IsMember({"all", "mlp", "conv"}));
+  bench::TrainBenchOptions train;
+  bool real_training = false;
+  app.add_flag("--train", real_training, "time real training runs (quickstart VAE and CVAE) instead of fresh-net steps");
+  app.add_option("--epochs", train.epochs, "--train: epochs per run (the steady state is the last two)")
+      ->capture_default_str();
+  app.add_option("--plugins", train.plugins, "--train: plugins trained with the experiment's settings")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--experiment", train.experiment, "--train: experiment file whose first run is trained")
+      ->capture_default_str();
+  app.add_option("--float-mode", train.float_mode, "--train: [run] float_mode of the timed runs")
+      ->check(CLI::IsMember({"ftz_daz", "ieee"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (real_training) {
+    train.threads = thread_counts;
+    try {
+      return bench::run_train_bench(train);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "genlab-bench: %s\n", e.what());
+      return 1;
+    }
+  }
 
   std::printf("genlab-bench: BLAS %s\n", blas::config());
   std::printf("FLOPs counted as 3x the forward gemm/conv FLOPs; ratio = achieved / sgemm(128x784x400) rate\n\n");

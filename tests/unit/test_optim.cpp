@@ -11,6 +11,7 @@
 #include <new>
 
 #include "genlab/error.hpp"
+#include "genlab/float_mode.hpp"
 #include "genlab/optim.hpp"
 #include "support/alloc_counter.hpp"
 
@@ -408,4 +409,40 @@ TEST_CASE("optim: clip_grad_norm scales to max_norm and returns the norm before"
   CHECK_FALSE(params[2].variable.has_grad());
   CHECK(clip_grad_norm(params, 100.0) == doctest::Approx(6.5).epsilon(1e-6));
   CHECK_THROWS_AS(clip_grad_norm(params, -1.0), ConfigError);
+}
+
+TEST_CASE("optim: state whose gradient has become zero decays to exactly 0, never into subnormals (ieee mode)") {
+  // Without the flush, 0.9 x the smallest subnormal rounds back to it: Adam's m of a dead unit
+  // stayed subnormal for ever and every later update of it ran at subnormal speed.
+  FloatModeScope ieee(FloatMode::Ieee);
+  const auto subnormals = [](const TensorMap<float>& state) {
+    std::size_t n = 0;
+    for (const auto& [name, t] : state) {
+      for (float v : t) n += std::fpclassify(v) == FP_SUBNORMAL;
+    }
+    return n;
+  };
+  const auto decays_to_zero = [&](std::unique_ptr<Optimizer<float>> opt, const Variable<float>& w, int steps) {
+    w.zero_grad();
+    w.node()->accumulate(Tensor<float>{1e-3f});
+    opt->step();
+    std::size_t seen = 0;
+    for (int i = 0; i < steps; ++i) {
+      w.zero_grad();
+      w.node()->accumulate(Tensor<float>{0.f});
+      opt->step();
+      seen += subnormals(opt->state());
+    }
+    CHECK(seen == 0);
+    for (const auto& [name, t] : opt->state()) {
+      if (name.find("layer/w") != std::string::npos) CHECK_MESSAGE(t(0) == 0.f, name << " = " << t(0));
+    }
+  };
+  const auto param = [] { return std::vector<NamedParameter<float>>{{"layer/w", Variable<float>::parameter(Tensor<float>{1.f})}}; };
+  auto a = param();
+  decays_to_zero(make_adam<float>(a, AdamOptions{}), a[0].variable, 120000);  // v: 0.999^t from 1e-6
+  auto s = param();
+  decays_to_zero(make_sgd<float>(s, SgdOptions{.lr = 0.1, .momentum = 0.9}), s[0].variable, 2000);
+  auto r = param();
+  decays_to_zero(make_rmsprop<float>(r, RmspropOptions{}), r[0].variable, 12000);
 }

@@ -66,6 +66,7 @@ struct EvalSpec {
 // [run]: how to execute, not what to compute: excluded from the config text and the run id.
 struct ExecutionSpec {
   int threads = 1;
+  std::string float_mode = "ftz_daz";  // "ftz_daz" | "ieee" (genlab/float_mode.hpp); recorded in the run file
   std::int64_t checkpoint_every_epochs = 1, checkpoint_every_steps = 0;  // both 0: at evaluations
   double time_budget_s = 0.0;  // 0 = none
   std::int64_t log_every_steps = 50;

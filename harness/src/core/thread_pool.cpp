@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
+
+#include "core/float_mode_apply.hpp"
 
 namespace genlab {
 
@@ -91,6 +94,7 @@ void ThreadPool::run(std::size_t count, const std::function<void(std::size_t)>& 
 
 void ThreadPool::worker_loop(std::size_t index) {
   std::size_t seen = 0;
+  std::uint64_t float_mode_seen = 0;  // 0: apply the process-wide float mode before the first job
   for (;;) {
     const auto started = [&] {
       return stop_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen;
@@ -101,6 +105,7 @@ void ThreadPool::worker_loop(std::size_t index) {
     }
     if (stop_.load(std::memory_order_acquire)) return;
     seen = generation_.load(std::memory_order_acquire);
+    apply_float_mode_if_changed(float_mode_seen);  // set before this job's run() began
     const std::function<void(std::size_t)>& job = *job_;
     for (std::size_t i = index; i < count_; i += size()) job(i);
     if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {

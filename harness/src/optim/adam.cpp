@@ -2,6 +2,7 @@
 // AdamW multiplies p by (1 - lr wd) first;  m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
 // p -= (lr / (1-b1^t)) m / (sqrt(v) / sqrt(1-b2^t) + eps).  t counts step() calls, which equals
 // PyTorch's per-parameter count when every parameter has a gradient at every step.
+// m and v are flushed to zero below the smallest normal float (optim/flush_state.hpp).
 // m and v are allocated in the constructor; step() is one raw loop per chunk of a parameter, the
 // chunks spread over the compute pool (optim/param_chunks.hpp), no allocation.
 #include <cmath>
@@ -10,6 +11,7 @@
 #include "core/instantiate.hpp"
 #include "genlab/error.hpp"
 #include "genlab/optim.hpp"
+#include "optim/flush_state.hpp"
 #include "optim/param_chunks.hpp"
 #include "optim/state_slots.hpp"
 
@@ -36,8 +38,8 @@ void adam_update(T* __restrict p, const T* __restrict g, T* __restrict m, T* __r
   for (std::size_t j = 0; j < n; ++j) {
     const T pj = p[j] * c.decoupled_keep;
     const T gj = CoupledDecay ? g[j] + c.coupled_wd * pj : g[j];
-    const T mj = c.b1 * m[j] + c.one_minus_b1 * gj;
-    const T vj = c.b2 * v[j] + c.one_minus_b2 * gj * gj;
+    const T mj = optim_detail::flush_subnormal(c.b1 * m[j] + c.one_minus_b1 * gj);
+    const T vj = optim_detail::flush_subnormal(c.b2 * v[j] + c.one_minus_b2 * gj * gj);
     m[j] = mj;
     v[j] = vj;
     p[j] = pj - c.step_size * (mj / (std::sqrt(vj) / c.bc2_sqrt + c.eps));

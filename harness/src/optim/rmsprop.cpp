@@ -7,6 +7,7 @@
 #include "core/instantiate.hpp"
 #include "genlab/error.hpp"
 #include "genlab/optim.hpp"
+#include "optim/flush_state.hpp"
 #include "optim/param_chunks.hpp"
 #include "optim/state_slots.hpp"
 
@@ -21,7 +22,7 @@ void rmsprop_update(T* __restrict p, const T* __restrict g, T* __restrict sq, st
                     T alpha, T one_minus_alpha, T eps, T wd) {
   for (std::size_t j = 0; j < n; ++j) {
     const T gj = g[j] + wd * p[j];
-    const T s = alpha * sq[j] + one_minus_alpha * gj * gj;
+    const T s = optim_detail::flush_subnormal(alpha * sq[j] + one_minus_alpha * gj * gj);
     sq[j] = s;
     p[j] -= lr * (gj / (std::sqrt(s) + eps));
   }
@@ -34,9 +35,9 @@ void rmsprop_momentum_update(T* __restrict p, const T* __restrict g, T* __restri
                              T eps, T wd, T mu) {
   for (std::size_t j = 0; j < n; ++j) {
     const T gj = g[j] + wd * p[j];
-    const T s = alpha * sq[j] + one_minus_alpha * gj * gj;
+    const T s = optim_detail::flush_subnormal(alpha * sq[j] + one_minus_alpha * gj * gj);
     sq[j] = s;
-    const T b = mu * buf[j] + gj / (std::sqrt(s) + eps);
+    const T b = optim_detail::flush_subnormal(mu * buf[j] + gj / (std::sqrt(s) + eps));
     buf[j] = b;
     p[j] -= lr * b;
   }

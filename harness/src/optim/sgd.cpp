@@ -6,6 +6,7 @@
 #include "core/instantiate.hpp"
 #include "genlab/error.hpp"
 #include "genlab/optim.hpp"
+#include "optim/flush_state.hpp"
 #include "optim/param_chunks.hpp"
 #include "optim/state_slots.hpp"
 
@@ -80,7 +81,7 @@ class Sgd final : public Optimizer<T> {
                               std::size_t n, T lr, T mu, T wd) {
     for (std::size_t j = 0; j < n; ++j) {
       const T gj = g[j] + wd * p[j];
-      const T b = mu * buf[j] + gj;
+      const T b = optim_detail::flush_subnormal(mu * buf[j] + gj);
       buf[j] = b;
       const T d = Nesterov ? gj + mu * b : b;
       p[j] -= lr * d;

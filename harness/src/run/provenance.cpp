@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "genlab/blas.hpp"
+#include "genlab/float_mode.hpp"
 #include "genlab/version.hpp"
 
 namespace genlab {
@@ -27,6 +28,7 @@ AttrMap build_provenance() {
           {"compiler", std::string(GENLAB_CXX_COMPILER)},
           {"blas", std::string(blas::config())},
           {"blas_threads", static_cast<std::int64_t>(blas::num_threads())},
+          {"float_mode", std::string(float_mode_name(float_mode()))},
           {"host", std::string(host)}};
 }
 

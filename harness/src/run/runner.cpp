@@ -10,6 +10,7 @@
 #include "genlab/blas.hpp"
 #include "genlab/data.hpp"
 #include "genlab/error.hpp"
+#include "genlab/float_mode.hpp"
 #include "genlab/loader.hpp"
 #include "genlab/store.hpp"
 #include "metrics/sample_quality.hpp"
@@ -84,6 +85,18 @@ std::string first_difference(const std::string& a, const std::string& b) {
   return "line " + std::to_string(line) + ": stored '" + line_at(a, i) + "', now '" + line_at(b, i) + "'";
 }
 
+// A run resumes only in the float mode it was trained in: mixing modes would give bits that
+// neither mode reproduces. Files written before the mode existed were trained with IEEE subnormals.
+void require_same_float_mode(const RunSummary& stored, const RunSpec& spec) {
+  const auto it = stored.attrs.find("float_mode");
+  const std::string was = it == stored.attrs.end() ? "ieee" : attr_to_string(it->second);
+  if (was == spec.execution.float_mode) return;
+  throw ConfigError("run " + spec.run_id + " (" + spec.output_file.string() + ") was trained with [run] float_mode = \"" +
+                    was + "\"; resuming it with \"" + spec.execution.float_mode +
+                    "\" would mix two modes: set --set 'run.float_mode=\"" + was +
+                    "\"' to resume it, or delete the file to start anew");
+}
+
 struct Schedule {
   std::int64_t steps_per_epoch, total, eval_every, checkpoint_every;
   bool eval_due(std::int64_t done) const { return done % eval_every == 0 || done == total; }
@@ -138,6 +151,7 @@ class Run {
 
 RunResult Run::execute() {
   blas::set_num_threads(spec_.execution.threads);
+  set_float_mode(parse_float_mode(spec_.execution.float_mode));
   plugin_ = load_plugin(spec_.plugin, spec_.plugin_path);
   const ModelDescription& d = plugin_->info().description;
   params_ = resolve_model_params(spec_, d.schema);
@@ -163,6 +177,7 @@ RunResult Run::execute() {
       return r;
     }
     resume = s.has_checkpoint;
+    if (resume) require_same_float_mode(s, spec_);
     if (!resume) fs::remove(spec_.output_file);  // nothing to resume from: start anew
   }
   prepare();

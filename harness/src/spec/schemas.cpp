@@ -94,6 +94,10 @@ Schema eval_schema() {
 Schema run_schema() {
   return {
       int_param("threads", 1, "BLAS threads for this run").at_least(1),
+      string_param("float_mode", "ftz_daz",
+                   "ftz_daz: flush subnormal floats to zero (fast; results defined under it); "
+                   "ieee: keep IEEE subnormals (about 2x slower once values underflow)")
+          .one_of({"ftz_daz", "ieee"}),
       int_param("checkpoint_every_epochs", 1,
                 "checkpoint every N epochs (both checkpoint_every_* = 0: only at evaluations)")
           .at_least(0),

@@ -257,6 +257,7 @@ void read_run(const Node& doc, const Location& file_at, RunSpec& run, Errors& er
                  errors);
   ExecutionSpec& e = run.execution;
   e.threads = static_cast<int>(std::min<std::int64_t>(s.values.get_int("threads"), 1 << 16));
+  e.float_mode = s.values.get_string("float_mode");
   e.checkpoint_every_epochs = s.values.get_int("checkpoint_every_epochs");
   e.checkpoint_every_steps = s.values.get_int("checkpoint_every_steps");
   e.time_budget_s = s.values.get_float("time_budget_s");

@@ -1,0 +1,17 @@
+// Internal to the optimizers: a running average of a gradient that has become exactly zero (the
+// weights of a dead ReLU unit) decays geometrically into subnormal floats and, under IEEE
+// rounding, stays there (0.9 x the smallest subnormal rounds back to it), so every later update
+// of those weights runs at subnormal speed. Optimizer state is flushed to zero below the
+// smallest normal number instead. Under flush-to-zero (genlab/float_mode.hpp) this never fires.
+#pragma once
+#include <cmath>
+#include <limits>
+
+namespace genlab::optim_detail {
+
+template <class T>
+inline T flush_subnormal(T x) {
+  return std::abs(x) < std::numeric_limits<T>::min() ? T(0) : x;
+}
+
+}  // namespace genlab::optim_detail
