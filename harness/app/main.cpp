@@ -7,12 +7,14 @@
 
 #include "commands.hpp"
 #include "genlab/allocator.hpp"
+#include "genlab/blas.hpp"
 #include "genlab/error.hpp"
 #include "genlab/version.hpp"
 
 using namespace genlab::cli;
 
 int main(int argc, char** argv) {
+  genlab::blas::reexec_for_preferred_core(argv);  // before anything: OpenBLAS's kernel is chosen at load
   genlab::tune_allocator();
   CLI::App app{"genlab: a research harness for generative models"};
   app.require_subcommand(1);

@@ -5,7 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <string>
 
 #include "genlab/blas.hpp"
 #include "genlab/float_mode.hpp"
@@ -81,4 +83,17 @@ TEST_CASE("float mode: names round-trip and a bad name is refused") {
   CHECK(parse_float_mode(float_mode_name(FloatMode::FlushDenormals)) == FloatMode::FlushDenormals);
   CHECK(parse_float_mode("ieee") == FloatMode::Ieee);
   CHECK_THROWS_WITH_AS(parse_float_mode("fast"), doctest::Contains("\"ftz_daz\" or \"ieee\""), std::invalid_argument);
+}
+
+// Skipped (reported by doctest) on a CPU without AVX2 + FMA: there is nothing to choose there.
+TEST_CASE("blas kernel: on a CPU with AVX2 and FMA, OpenBLAS runs an AVX2 or AVX-512 kernel set" *
+          doctest::skip(!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")))) {
+  // OpenBLAS 0.3.21 falls back to its SSE3 "Prescott" kernels on CPUs newer than itself; the test
+  // binaries, like the CLI, re-execute with OPENBLAS_CORETYPE set (blas::reexec_for_preferred_core).
+  const std::string core = blas::core_name();
+  INFO("OpenBLAS core " << core << ", OPENBLAS_CORETYPE " << (std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)"));
+  CHECK(blas::preferred_core() == "");  // nothing left to choose in this process
+  const bool modern = core == "Haswell" || core == "Zen" || core == "SkylakeX" || core == "Cooperlake" ||
+                      core == "SapphireRapids";
+  CHECK(modern);
 }

@@ -3,6 +3,7 @@
 // conflict).
 #pragma once
 #include <cstddef>
+#include <string>
 
 namespace genlab::blas {
 
@@ -25,5 +26,18 @@ void reference_sgemm(int threads, std::size_t m, std::size_t n, std::size_t k, c
                      const float* b, float* c);
 // e.g. "OpenBLAS 0.3.21 ... (Haswell, pthread)"
 const char* config();
+// The kernel set OpenBLAS picked at load time ("SkylakeX", "Haswell", "Zen", "Prescott", ...).
+const char* core_name();
+
+// The kernel set genlab asks OpenBLAS for through OPENBLAS_CORETYPE, or "" to keep OpenBLAS's
+// own pick: OpenBLAS 0.3.21 falls back to a generic SSE3 kernel ("Prescott", ~4x slower sgemm)
+// on CPUs newer than itself. Returns "SkylakeX" (AVX-512 F/BW/VL/DQ/CD) or "Haswell" (AVX2 +
+// FMA) when the CPU has those and OpenBLAS picked a kernel without them; "" when
+// OPENBLAS_CORETYPE is already set (the user's or the machine's choice is kept).
+std::string preferred_core();
+// Called first in main(): when preferred_core() is not "", sets OPENBLAS_CORETYPE and re-executes
+// this program with the same arguments (OpenBLAS reads the variable only when it is loaded).
+// Returns normally when nothing is to be done or the re-exec failed (then OpenBLAS's pick stays).
+void reexec_for_preferred_core(char** argv);
 
 }  // namespace genlab::blas

@@ -5,6 +5,7 @@
 // not decide when to run (the evaluator does).
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "genlab/data.hpp"
@@ -24,11 +25,21 @@ struct IwaeResult {
 // (the per-call tensors stay in cache and below malloc's mmap threshold, so no page faults).
 inline constexpr std::size_t kIwaeRowsPerCall = 256;
 
+// How iwae_bound splits its work: images per call and samples per call (the last call of an
+// image chunk may draw fewer), and the number of log_importance_weights calls in all.
+struct IwaeGeometry {
+  std::size_t images_per_call, samples_per_call, calls;
+};
+IwaeGeometry iwae_geometry(std::size_t images, std::size_t k, std::size_t rows_per_call = kIwaeRowsPerCall);
+
+// Called after each chunk of images with (images done, images in all): progress output only.
+using IwaeProgress = std::function<void(std::size_t, std::size_t)>;
+
 // The first `images` rows of `data` (fewer if it is smaller), k samples each, drawn from `rng`
 // in a fixed order of calls (so the result depends only on the model, the data and the stream).
 // Throws PluginError naming the plugin if log w has the wrong shape. Call with gradients off.
 IwaeResult iwae_bound(Model& model, const std::string& plugin, const Dataset& data,
                       std::size_t images, std::size_t k, Rng& rng,
-                      std::size_t rows_per_call = kIwaeRowsPerCall);
+                      std::size_t rows_per_call = kIwaeRowsPerCall, const IwaeProgress& progress = {});
 
 }  // namespace genlab

@@ -100,6 +100,8 @@ int num_threads() { return static_cast<int>(compute_pool().size()); }
 
 const char* config() { return openblas_get_config(); }
 
+const char* core_name() { return openblas_get_corename(); }
+
 void reference_sgemm(int threads, std::size_t m, std::size_t n, std::size_t k, const float* a,
                      const float* b, float* c) {
   openblas_setup();  // make sure later genlab gemms find OpenBLAS single-threaded again

@@ -32,16 +32,27 @@ struct RunningLse {
 };
 }  // namespace
 
+IwaeGeometry iwae_geometry(std::size_t images, std::size_t k, std::size_t rows_per_call) {
+  IwaeGeometry g{};
+  if (images == 0 || k == 0) return g;
+  g.images_per_call = std::clamp<std::size_t>(rows_per_call / k, 1, images);
+  // samples per call: at most rows_per_call / images_per_call, in equal blocks (k = 5000: 20 x 250)
+  const std::size_t most = std::max<std::size_t>(1, rows_per_call / g.images_per_call);
+  const std::size_t per_chunk = (k + most - 1) / most;
+  g.samples_per_call = (k + per_chunk - 1) / per_chunk;
+  g.calls = (images + g.images_per_call - 1) / g.images_per_call * per_chunk;
+  return g;
+}
+
 IwaeResult iwae_bound(Model& model, const std::string& plugin, const Dataset& data,
-                      std::size_t images, std::size_t k, Rng& rng, std::size_t rows_per_call) {
+                      std::size_t images, std::size_t k, Rng& rng, std::size_t rows_per_call,
+                      const IwaeProgress& progress) {
   IwaeResult r;
   r.images = std::min(images, data.x.shape()[0]);
   r.k = k;
   if (r.images == 0 || k == 0) throw ConfigError("iwae_bound: needs at least one image and k >= 1");
-  const std::size_t chunk = std::clamp<std::size_t>(rows_per_call / k, 1, r.images);  // images per call
-  // samples per call: at most rows_per_call / chunk, in equal blocks (k = 5000: 20 x 250)
-  const std::size_t most = std::max<std::size_t>(1, rows_per_call / chunk);
-  const std::size_t calls = (k + most - 1) / most, block = (k + calls - 1) / calls;
+  const IwaeGeometry g = iwae_geometry(r.images, k, rows_per_call);
+  const std::size_t chunk = g.images_per_call, block = g.samples_per_call;
   double sum_iwae = 0, sum_log_w = 0;
   for (std::size_t begin = 0; begin < r.images; begin += chunk) {
     const std::size_t end = std::min(r.images, begin + chunk), n = end - begin;
@@ -64,6 +75,7 @@ IwaeResult iwae_bound(Model& model, const std::string& plugin, const Dataset& da
       }
     }
     for (const RunningLse& l : lse) sum_iwae += l.value() - std::log(static_cast<double>(k));
+    if (progress) progress(end, r.images);
   }
   r.neg_iwae = -sum_iwae / static_cast<double>(r.images);
   r.neg_elbo = -sum_log_w / (static_cast<double>(r.images) * static_cast<double>(k));

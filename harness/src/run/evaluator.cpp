@@ -115,7 +115,7 @@ void add_iwae(Model& model, const ModelDescription& d, const Dataset& split, con
               EvalOutput& out) {
   Rng rng(s.seed, "eval/" + std::to_string(s.step) + "/iwae");
   const auto t0 = std::chrono::steady_clock::now();
-  const IwaeResult r = iwae_bound(model, d.name, split, s.iwae_images, s.iwae_k, rng);
+  const IwaeResult r = iwae_bound(model, d.name, split, s.iwae_images, s.iwae_k, rng, kIwaeRowsPerCall, s.iwae_progress);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const std::string of = (d.capabilities & kConditional) ? "-log p(x|y)" : "-log p(x)";
   const AttrMap common = {{"split", s.split_name}, {"n", static_cast<std::int64_t>(r.images)},
@@ -167,6 +167,25 @@ EvalOutput evaluate_model(Model& model, const ModelDescription& d, const Dataset
   add_images(model, d, split, info, s, out);
   model.set_training(true);
   return out;
+}
+
+double estimate_iwae_seconds(Model& model, const ModelDescription& d, const Dataset& split, const EvalSettings& s) {
+  if (s.iwae_k == 0 || !(d.capabilities & kImportanceWeights) || split.x.shape()[0] == 0) return 0.0;
+  const std::size_t images = std::min(s.iwae_images, split.x.shape()[0]);
+  const IwaeGeometry g = iwae_geometry(images, s.iwae_k);
+  NoGradGuard no_grad;
+  model.set_training(false);
+  Rng rng(s.seed, "eval/iwae_probe");
+  const Batch b = batch_of(split, 0, std::min(g.images_per_call, split.x.shape()[0]));
+  double best = 0.0;
+  for (int i = 0; i < 3; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    call_plugin(d.name, [&] { return model.log_importance_weights(b, g.samples_per_call, rng); });
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    best = i == 0 ? t : std::min(best, t);
+  }
+  model.set_training(true);
+  return best * static_cast<double>(g.calls);
 }
 
 }  // namespace genlab

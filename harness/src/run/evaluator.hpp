@@ -12,6 +12,7 @@
 
 #include "genlab/data.hpp"
 #include "genlab/image.hpp"
+#include "genlab/iwae.hpp"
 #include "genlab/model.hpp"
 #include "genlab/store.hpp"
 
@@ -27,6 +28,7 @@ struct EvalSettings {
   // eval.heavy_metrics = "every"). IWAE-k on the first iwae_images images; iwae_k = 0 = off.
   bool heavy = false;
   std::size_t iwae_k = 0, iwae_images = 0;
+  IwaeProgress iwae_progress;  // progress output during the bound (may be empty)
 };
 
 struct EvalOutput {
@@ -38,6 +40,12 @@ struct EvalOutput {
 
 EvalOutput evaluate_model(Model& model, const ModelDescription& description, const Dataset& split,
                           const DataInfo& info, const EvalSettings& settings);
+
+// Seconds the IWAE-k bound of `settings` will take, from timing a few log_importance_weights
+// calls of its size (the best of three) on the first test image, with a stream of its own
+// ((seed, "eval/iwae_probe")), so it changes nothing. For the progress ETA; 0 if there is no bound.
+double estimate_iwae_seconds(Model& model, const ModelDescription& description, const Dataset& split,
+                             const EvalSettings& settings);
 
 // A batch of rows [begin, end) of a data set, in order.
 Batch batch_of(const Dataset& data, std::size_t begin, std::size_t end);

@@ -39,7 +39,7 @@ std::string Progress::status_text(std::int64_t step, double epoch, const Metrics
                                   double samples_per_s) const {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double done = static_cast<double>(step + 1 - start_step_);
-  const double eta = done > 0 ? elapsed / done * static_cast<double>(total_ - step - 1) : NAN;
+  const double eta = done > 0 ? elapsed / done * static_cast<double>(total_ - step - 1) + tail_seconds_ : NAN;
   char head[160];
   std::snprintf(head, sizeof head, "[%s] step %lld/%lld epoch %.2f  %.0f samples/s  ETA %s  ",
                 label_.c_str(), static_cast<long long>(step + 1), static_cast<long long>(total_),

@@ -18,6 +18,9 @@ class Progress {
   void update(std::int64_t step, double epoch, const Metrics& metrics, double samples_per_s);
   // A line that must stay (evaluation results, status); clears the live bar first.
   void line(const std::string& text);
+  // Seconds of work still to come after the last step (the final evaluation's heavy metrics),
+  // added to the ETA.
+  void set_tail_seconds(double seconds) { tail_seconds_ = seconds; }
 
  private:
   std::string status_text(std::int64_t step, double epoch, const Metrics& metrics,
@@ -28,6 +31,7 @@ class Progress {
   std::int64_t total_, log_every_, start_step_ = -1;
   std::chrono::steady_clock::time_point start_, last_draw_;
   bool bar_shown_ = false;
+  double tail_seconds_ = 0.0;
 };
 
 std::string format_metrics(const Metrics& metrics);  // "kl 19.8  loss 261.2  recon 241.4"

@@ -27,6 +27,7 @@ AttrMap build_provenance() {
           {"git_commit", std::string(git_commit())},
           {"compiler", std::string(GENLAB_CXX_COMPILER)},
           {"blas", std::string(blas::config())},
+          {"blas_core", std::string(blas::core_name())},
           {"blas_threads", static_cast<std::int64_t>(blas::num_threads())},
           {"float_mode", std::string(float_mode_name(float_mode()))},
           {"host", std::string(host)}};

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <ostream>
 
 #include "genlab/blas.hpp"
@@ -127,6 +128,8 @@ class Run {
   void prepare();
   RunResult train();
   void evaluate(std::int64_t done);
+  EvalSettings eval_settings(std::int64_t done) const;
+  IwaeProgress iwae_progress_lines(std::size_t k);
   void checkpoint(std::int64_t done);
   RunResult finish(RunStatus status, const std::string& message);
 
@@ -242,6 +245,9 @@ RunResult Run::train() {
   const std::size_t n = info_.train_size, batch = spec_.train.batch_size;
   std::vector<std::size_t> order;
   std::int64_t order_epoch = -1;
+  if (start_step_ < schedule_.total) {  // the ETA includes the final evaluation's IWAE bound
+    progress_->set_tail_seconds(estimate_iwae_seconds(*model_, d, data_.test, eval_settings(schedule_.total)));
+  }
   for (std::int64_t step = start_step_; step < schedule_.total; ++step) {
     if (spec_.execution.stop_after_steps > 0 && step >= spec_.execution.stop_after_steps) {
       checkpoint(step);
@@ -291,9 +297,7 @@ RunResult Run::train() {
   return finish(RunStatus::Finished, "");
 }
 
-void Run::evaluate(std::int64_t done) {
-  const ModelDescription& d = plugin_->info().description;
-  const bool has_validation = data_.validation.x.size() > 0;
+EvalSettings Run::eval_settings(std::int64_t done) const {
   EvalSettings s;
   s.batch_size = spec_.eval.batch_size;
   s.samples = spec_.eval.samples;
@@ -303,6 +307,28 @@ void Run::evaluate(std::int64_t done) {
   s.heavy = spec_.eval.heavy_metrics == "every" || done == schedule_.total;
   s.iwae_k = spec_.eval.iwae_k;
   s.iwae_images = spec_.eval.iwae_images;
+  return s;
+}
+
+// A line every ~10 % of the images, at most one per 2 s: IWAE-5000 alone takes tens of seconds.
+IwaeProgress Run::iwae_progress_lines(std::size_t k) {
+  auto start = std::make_shared<Clock::time_point>(Clock::now());
+  auto last = std::make_shared<Clock::time_point>(*start);
+  return [this, k, start, last](std::size_t done, std::size_t total) {
+    const auto now = Clock::now();
+    if (done < total && (done * 10 / total == (done - 1) * 10 / total || now - *last < std::chrono::seconds(2))) return;
+    *last = now;
+    const double elapsed = std::chrono::duration<double>(now - *start).count();
+    const double eta = elapsed / static_cast<double>(done) * static_cast<double>(total - done);
+    progress_->line("IWAE-" + std::to_string(k) + ": " + std::to_string(done) + "/" + std::to_string(total) +
+                    " images, " + format_duration(elapsed) + (done < total ? ", ETA " + format_duration(eta) : ""));
+  };
+}
+
+void Run::evaluate(std::int64_t done) {
+  const ModelDescription& d = plugin_->info().description;
+  const bool has_validation = data_.validation.x.size() > 0;
+  EvalSettings s = eval_settings(done);
   const bool iwae = s.heavy && s.iwae_k > 0 && (d.capabilities & kImportanceWeights);
   if (iwae || (s.heavy && sample_quality_)) {
     std::string what;
@@ -312,6 +338,7 @@ void Run::evaluate(std::int64_t done) {
               std::to_string(spec_.eval.fid_samples) + " samples";
     }
     progress_->line("evaluating " + what + " (this takes a while)");
+    if (iwae) s.iwae_progress = iwae_progress_lines(s.iwae_k);
   }
   EvalOutput out = evaluate_model(*model_, d, data_.test, info_, s);
   if (sample_quality_ && s.heavy) {
