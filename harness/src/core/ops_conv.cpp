@@ -7,6 +7,7 @@
 #include "core/gemm_into.hpp"
 #include "core/instantiate.hpp"
 #include "core/partial_sums.hpp"
+#include "core/thread_pool.hpp"
 #include "genlab/error.hpp"
 #include "genlab/ops.hpp"
 
@@ -35,13 +36,29 @@ Span valid_span(std::size_t offset, std::size_t stride, std::size_t pad, std::si
   return {std::min(lo, hi), hi};
 }
 
+// Runs fn(c, b_begin, b_end) over every channel c and the batch in pieces, on the compute pool:
+// about kElementwiseGrain elements of work per item, items of one channel in batch order. Items
+// write disjoint memory and each element is computed as in a serial loop, so the result does not
+// depend on the thread count.
+template <class F>
+void for_channel_batches(std::size_t channels, std::size_t batch, std::size_t work_per_image, F&& fn) {
+  const std::size_t per_item = std::clamp<std::size_t>(kElementwiseGrain / std::max<std::size_t>(1, work_per_image), 1, batch);
+  const std::size_t pieces = (batch + per_item - 1) / per_item;
+  parallel_chunks(channels * pieces, 1, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t item = begin; item < end; ++item) {
+      const std::size_t c = item / pieces, b0 = (item % pieces) * per_item;
+      fn(c, b0, std::min(batch, b0 + per_item));
+    }
+  });
+}
+
 // cols (C*k*k, B*gh*gw): cols[(c*k + ki)*k + kj][(b*gh + oh)*gw + ow] =
 // img[b, c, oh*s + ki - p, ow*s + kj - p] (0 outside the image). img: (B, C, H, W).
 template <class T>
 void im2col(const T* img, const ColGeometry& g, T* cols) {
   const std::size_t plane = g.img_h * g.img_w, grid = g.grid_h * g.grid_w, n = g.cols();
   const std::size_t s = g.stride;
-  for (std::size_t c = 0; c < g.channels; ++c) {
+  for_channel_batches(g.channels, g.batch, g.k * g.k * grid, [&](std::size_t c, std::size_t b0, std::size_t b1) {
     for (std::size_t ki = 0; ki < g.k; ++ki) {
       const Span rows = valid_span(ki, s, g.pad, g.img_h, g.grid_h);
       for (std::size_t kj = 0; kj < g.k; ++kj) {
@@ -49,11 +66,11 @@ void im2col(const T* img, const ColGeometry& g, T* cols) {
         const std::size_t len = span.hi - span.lo;
         T* row = cols + ((c * g.k + ki) * g.k + kj) * n;
         if (len == 0 || rows.lo == rows.hi) {  // this kernel tap only ever sees padding
-          std::fill(row, row + n, T(0));
+          std::fill(row + b0 * grid, row + b1 * grid, T(0));
           continue;
         }
         const std::size_t col0 = span.lo * s + kj - g.pad;  // image column of grid column lo
-        for (std::size_t b = 0; b < g.batch; ++b) {
+        for (std::size_t b = b0; b < b1; ++b) {
           const T* src_plane = img + (b * g.channels + c) * plane;
           T* dst = row + b * grid;
           std::fill(dst, dst + rows.lo * g.grid_w, T(0));
@@ -73,26 +90,26 @@ void im2col(const T* img, const ColGeometry& g, T* cols) {
         }
       }
     }
-  }
+  });
 }
 
-// img (B, C, H, W) += the adjoint of im2col applied to cols (C*k*k, B*gh*gw).
+// img (B, C, H, W) += the adjoint of im2col applied to cols (C*k*k, B*gh*gw). Every pixel of a
+// plane (b, c) receives its taps in (ki, kj) order, whichever thread computes the plane.
 template <class T>
 void col2im_add(const T* cols, const ColGeometry& g, T* img) {
   const std::size_t plane = g.img_h * g.img_w, grid = g.grid_h * g.grid_w, n = g.cols();
   const std::size_t s = g.stride;
-  for (std::size_t c = 0; c < g.channels; ++c) {
-    for (std::size_t ki = 0; ki < g.k; ++ki) {
-      const Span rows = valid_span(ki, s, g.pad, g.img_h, g.grid_h);
-      for (std::size_t kj = 0; kj < g.k; ++kj) {
-        const Span span = valid_span(kj, s, g.pad, g.img_w, g.grid_w);
-        const std::size_t len = span.hi - span.lo;
-        if (len == 0 || rows.lo == rows.hi) continue;  // this kernel tap only ever sees padding
-        const std::size_t col0 = span.lo * s + kj - g.pad;  // image column of grid column lo
-        const T* row = cols + ((c * g.k + ki) * g.k + kj) * n;
-        for (std::size_t b = 0; b < g.batch; ++b) {
-          T* dst_plane = img + (b * g.channels + c) * plane;
-          const T* src = row + b * grid;
+  for_channel_batches(g.channels, g.batch, g.k * g.k * grid, [&](std::size_t c, std::size_t b0, std::size_t b1) {
+    for (std::size_t b = b0; b < b1; ++b) {
+      T* dst_plane = img + (b * g.channels + c) * plane;
+      for (std::size_t ki = 0; ki < g.k; ++ki) {
+        const Span rows = valid_span(ki, s, g.pad, g.img_h, g.grid_h);
+        for (std::size_t kj = 0; kj < g.k; ++kj) {
+          const Span span = valid_span(kj, s, g.pad, g.img_w, g.grid_w);
+          const std::size_t len = span.hi - span.lo;
+          if (len == 0 || rows.lo == rows.hi) continue;  // this kernel tap only ever sees padding
+          const std::size_t col0 = span.lo * s + kj - g.pad;  // image column of grid column lo
+          const T* src = cols + ((c * g.k + ki) * g.k + kj) * n + b * grid;
           for (std::size_t oh = rows.lo; oh < rows.hi; ++oh) {
             const T* sv = src + oh * g.grid_w + span.lo;
             T* d = dst_plane + (oh * s + ki - g.pad) * g.img_w + col0;
@@ -105,26 +122,24 @@ void col2im_add(const T* cols, const ColGeometry& g, T* img) {
         }
       }
     }
-  }
+  });
 }
 
 // src (B, C, S) -> dst (C, B*S)
 template <class T>
 void to_channel_major(const T* src, std::size_t batch, std::size_t channels, std::size_t s,
                       T* dst) {
-  for (std::size_t b = 0; b < batch; ++b) {
-    for (std::size_t c = 0; c < channels; ++c) {
-      std::copy_n(src + (b * channels + c) * s, s, dst + (c * batch + b) * s);
-    }
-  }
+  for_channel_batches(channels, batch, s, [&](std::size_t c, std::size_t b0, std::size_t b1) {
+    for (std::size_t b = b0; b < b1; ++b) std::copy_n(src + (b * channels + c) * s, s, dst + (c * batch + b) * s);
+  });
 }
 
 // dst (B, C, S) = src (C, B*S) [+ bias (C,)], or dst += src when accumulate.
 template <class T>
 void from_channel_major(const T* src, std::size_t batch, std::size_t channels, std::size_t s,
                         const T* bias, bool accumulate, T* dst) {
-  for (std::size_t b = 0; b < batch; ++b) {
-    for (std::size_t c = 0; c < channels; ++c) {
+  for_channel_batches(channels, batch, s, [&](std::size_t c, std::size_t b0, std::size_t b1) {
+    for (std::size_t b = b0; b < b1; ++b) {
       const T* sv = src + (c * batch + b) * s;
       T* d = dst + (b * channels + c) * s;
       const T add = bias ? bias[c] : T(0);
@@ -134,7 +149,7 @@ void from_channel_major(const T* src, std::size_t batch, std::size_t channels, s
         for (std::size_t i = 0; i < s; ++i) d[i] = sv[i] + add;
       }
     }
-  }
+  });
 }
 
 // db (C,) (+)= sums of dy (B, C, S) over B and S.
@@ -144,13 +159,14 @@ void accumulate_channel_sums(const T* dy, std::size_t batch, std::size_t channel
   const bool fresh = bias.grad_slot();
   T* db = bias.grad.data();
   if (fresh) std::fill(db, db + channels, T(0));
-  for (std::size_t b = 0; b < batch; ++b) {
-    for (std::size_t c = 0; c < channels; ++c) {
+  // one item per channel (its sums are added in batch order, as in a serial loop)
+  for_channel_batches(channels, 1, batch * s, [&](std::size_t c, std::size_t, std::size_t) {
+    for (std::size_t b = 0; b < batch; ++b) {
       const T* v = dy + (b * channels + c) * s;
       const auto at = [v](std::size_t i) { return static_cast<double>(v[i]); };
       db[c] += static_cast<T>(detail::sum4(s, at));
     }
-  }
+  });
 }
 
 std::string geometry_str(const Conv2dGeometry& g) {
