@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--experiment", train.experiment, "--train: experiment file whose first run is trained")
       ->capture_default_str();
+  app.add_flag("--iwae", train.iwae, "--train: keep the experiment's final IWAE bound and time it against its gemm bound");
   app.add_option("--float-mode", train.float_mode, "--train: [run] float_mode of the timed runs")
       ->check(CLI::IsMember({"ftz_daz", "ieee"}))
       ->capture_default_str();

@@ -47,11 +47,12 @@ double sgemm_gflops(int threads) {
   return median(rates);
 }
 
-// Forward gemm FLOPs per sample of an MLP: 2 * in * out for every weight matrix "params/.../W".
-double mlp_forward_flops(const Checkpoint& c) {
+// Forward gemm FLOPs per sample of an MLP: 2 * in * out for every weight matrix "<prefix>.../W"
+// ("params/": the whole model; "params/decoder/": the decoder, which is what IWAE-k runs k times).
+double mlp_forward_flops(const Checkpoint& c, const std::string& prefix = "params/") {
   double flops = 0;
   for (const auto& [name, t] : c) {
-    if (name.rfind("params/", 0) != 0 || name.size() < 2 || name.substr(name.size() - 2) != "/W") continue;
+    if (name.rfind(prefix, 0) != 0 || name.size() < 2 || name.substr(name.size() - 2) != "/W") continue;
     if (t.shape.size() != 2) {
       throw std::runtime_error(name + " has shape " + checkpoint_shape_str(t.shape) +
                                ": only MLPs are supported (conv nets: genlab-bench --nets conv)");
@@ -65,16 +66,18 @@ double mlp_forward_flops(const Checkpoint& c) {
 struct Measured {
   std::vector<double> epoch_rates;  // median logged samples/s per epoch
   double steady = 0, sgemm = 0, forward_flops = 0, wall_s = 0;
+  double iwae_s = 0, iwae_flops = 0;  // the final IWAE-k bound: seconds, decoder gemm FLOPs
 };
 
 Measured measure(const TrainBenchOptions& o, const std::string& plugin, int threads, const fs::path& dir) {
   const std::string name = "bench_" + plugin + "_t" + std::to_string(threads);
-  const std::vector<std::string> sets{
+  std::vector<std::string> sets{
       "model.plugin=\"" + plugin + "\"", "train.epochs=" + std::to_string(o.epochs),
-      "eval.every_epochs=" + std::to_string(o.epochs), "eval.iwae_k=0",
+      "eval.every_epochs=" + std::to_string(o.epochs),
       "run.threads=" + std::to_string(threads), "run.float_mode=\"" + o.float_mode + "\"",
       "experiment.name=\"" + name + "\"", "experiment.output=\"" + dir.string() + "\"",
       "experiment.seeds=[0]"};
+  if (!o.iwae) sets.push_back("eval.iwae_k=0");
   const Experiment e = load_and_validate(o.experiment, sets);
   const RunSpec& run = e.runs.front();
   Measured m;
@@ -100,7 +103,14 @@ Measured measure(const TrainBenchOptions& o, const std::string& plugin, int thre
     if (epoch[i] > o.epochs - 2) last.push_back(rate[i]);
   }
   m.steady = median(last);
-  m.forward_flops = mlp_forward_flops(read_checkpoint(run.output_file));
+  const Checkpoint checkpoint = read_checkpoint(run.output_file);
+  m.forward_flops = mlp_forward_flops(checkpoint);
+  if (o.iwae && s.eval_attrs.count("neg_iwae")) {
+    const AttrMap& a = s.eval_attrs.at("neg_iwae");
+    m.iwae_s = std::stod(attr_to_string(a.at("seconds")));
+    m.iwae_flops = mlp_forward_flops(checkpoint, "params/decoder/") * std::stod(attr_to_string(a.at("n"))) *
+                   std::stod(attr_to_string(a.at("k")));
+  }
   return m;
 }
 }  // namespace
@@ -113,11 +123,14 @@ int run_train_bench(const TrainBenchOptions& o) {
   std::printf("genlab-bench --train: BLAS %s\n", blas::config());
   std::printf("%s, %d epochs per run, float_mode %s; samples/s = median of the logged /train/samples_per_s\n",
               o.experiment.string().c_str(), o.epochs, o.float_mode.c_str());
-  std::printf("bound = sgemm(128x784x400) FLOP/s / (3 x forward gemm FLOPs per sample), sgemm timed before and after each run\n\n");
+  std::printf("bound = sgemm(128x784x400) FLOP/s / (3 x forward gemm FLOPs per sample), sgemm timed before and after each run\n");
+  if (o.iwae) std::printf("IWAE gemm bound = images x k x decoder forward gemm FLOPs / the same sgemm rate\n");
+  std::printf("\n");
   Table t;
   t.header = {"plugin", "threads", "sgemm GFLOP/s"};
   for (int ep = 1; ep <= o.epochs; ++ep) t.header.push_back("epoch " + std::to_string(ep));
   t.header.insert(t.header.end(), {"steady (last 2)", "bound", "ratio", "slowest epoch vs first", "wall s"});
+  if (o.iwae) t.header.insert(t.header.end(), {"IWAE s", "IWAE gemm bound s", "IWAE / bound"});
   int code = 0;
   for (const auto& plugin : o.plugins) {
     for (int threads : o.threads) {
@@ -131,6 +144,11 @@ int run_train_bench(const TrainBenchOptions& o) {
         row.insert(row.end(), {format_number(m.steady, 5), format_number(bound, 5), format_number(m.steady / bound, 3),
                                format_number(100.0 * (slowest / m.epoch_rates.front() - 1.0), 3) + " %",
                                format_number(m.wall_s, 3)});
+        if (o.iwae) {
+          const double iwae_bound_s = m.iwae_flops / (m.sgemm * 1e9);
+          row.insert(row.end(), {format_number(m.iwae_s, 3), format_number(iwae_bound_s, 3),
+                                 iwae_bound_s > 0 ? format_number(m.iwae_s / iwae_bound_s, 3) : "-"});
+        }
         t.rows.push_back(std::move(row));
       } catch (const std::exception& e) {
         std::fprintf(stderr, "genlab-bench --train: %s at %d thread(s): %s\n", plugin.c_str(), threads, e.what());

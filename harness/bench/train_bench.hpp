@@ -15,6 +15,7 @@ struct TrainBenchOptions {
   std::vector<int> threads{1, 2};
   int epochs = 4;
   std::string float_mode = "ftz_daz";  // [run] float_mode of the timed runs
+  bool iwae = false;  // keep the experiment's final IWAE bound and time it against its gemm bound
 };
 
 // Prints the table to stdout (progress to stderr); returns the process exit code.
