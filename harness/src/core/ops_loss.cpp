@@ -109,7 +109,8 @@ void bce_logit_chunk(const T* __restrict z, const T* __restrict t, T* __restrict
   for (std::size_t i = 0; i < n; ++i) l[i] = T(1) + e[i];
   detail::log_array(l, l, n);
   for (std::size_t i = 0; i < n; ++i) {
-    const T softplus = e[i] < T(1e-3) ? e[i] * (T(1) - e[i] * (T(0.5) - e[i] / T(3))) : l[i];
+    const T series = e[i] * (T(1) - e[i] * (T(0.5) - e[i] / T(3)));  // computed always, so the loop vectorises
+    const T softplus = e[i] < T(1e-3) ? series : l[i];
     l[i] = sign * (std::max(z[i], T(0)) - z[i] * t[i] + softplus);
   }
 }

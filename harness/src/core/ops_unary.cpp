@@ -37,8 +37,11 @@ Variable<T> relu(const Variable<T>& x) {
 template <class T>
 Variable<T> leaky_relu(const Variable<T>& x, T negative_slope) {
   return detail::map_elementwise<T>(
-      "leaky_relu", x, [negative_slope](T v) { return v < T(0) ? negative_slope * v : v; },
-      [negative_slope](T v, T, T g) { return v > T(0) ? g : negative_slope * g; });
+      // A select of the factor, then one multiply (v * 1 == v exactly): GCC does not if-convert a
+      // multiply in one branch only (it could raise an FP exception the branch never raised), and
+      // this form vectorises.
+      "leaky_relu", x, [negative_slope](T v) { return v * (v < T(0) ? negative_slope : T(1)); },
+      [negative_slope](T v, T, T g) { return g * (v > T(0) ? T(1) : negative_slope); });
 }
 
 // y = tanh(x); dx = g (1 - y^2)
