@@ -1,0 +1,117 @@
+// The run-file lock end to end: two `genlab run` of one grid at once write every run file once
+// (each reports the other's runs as taken or finished), a held lock makes a run skip with who
+// holds it, and a lock file left by a dead process is taken over.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <thread>
+
+#include "genlab/run_lock.hpp"
+#include "support/tiny_grid.hpp"
+
+using namespace genlab;
+using namespace genlab::testing;
+
+namespace {
+std::string host() {
+  char h[256] = {};
+  ::gethostname(h, sizeof h - 1);
+  return h;
+}
+}  // namespace
+
+TEST_CASE("lock: two runs of one grid at once write each run file once and report the other's runs") {
+  TempDir dir("lock-race");
+  // 15 ms per step: 0.6 s per cell, so the two processes overlap on every cell
+  const std::string slow = tiny_grid(dir / "slow.toml", "race", dir / "out",
+                                     std::string(kTinyWidths) + "[[grid.zip]]\n\"model.sleep_ms\" = [15]\n", "[0, 1]");
+  const std::string fast = tiny_grid(dir / "fast.toml", "race", dir / "ref", kTinyWidths, "[0, 1]");
+  CommandResult a, b;
+  std::thread ta([&] { a = run_cli("run " + slow + " --no-progress"); });
+  std::thread tb([&] { b = run_cli("run " + slow + " --jobs 2 --no-progress"); });
+  ta.join();
+  tb.join();
+  INFO(a.output);
+  INFO(b.output);
+  CHECK(a.exit_code == 0);
+  CHECK(b.exit_code == 0);
+  const RunCounts ca = run_counts(a.output), cb = run_counts(b.output);
+  CHECK(ca.failed == 0);
+  CHECK(cb.failed == 0);
+  CHECK(ca.finished + cb.finished == 4);  // every run trained by exactly one of them
+  CHECK(ca.finished + ca.already + ca.taken == 4);
+  CHECK(cb.finished + cb.already + cb.taken == 4);
+  CHECK(ca.taken + cb.taken > 0);  // they did meet
+  const std::string said = (a.output + b.output);
+  CHECK(said.find(" is being written by pid ") != std::string::npos);
+  CHECK(said.find(" on host " + host()) != std::string::npos);
+
+  // Each file: finished, one uninterrupted series (steps 1..40 once), the bits of a lone run.
+  REQUIRE(run_cli("run " + fast + " --no-progress").exit_code == 0);
+  const auto rows = cell_rows(slow), ref = cell_rows(fast);
+  REQUIRE(rows.size() == 4);
+  REQUIRE(ref.size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    CHECK(rows[i].at("status") == "finished");
+    const fs::path file = dir / "out" / "race" / (rows[i].at("run_id") + ".h5");
+    const RunSummary s = read_run(file);
+    CHECK(s.attrs.count("resumed_at") == 0);
+    const auto& steps = s.train.at("step");
+    REQUIRE(steps.size() == 40);
+    for (std::size_t k = 0; k < steps.size(); ++k) CHECK(steps[k] == static_cast<double>(k + 1));
+    CHECK(compare_runs(file, dir / "ref" / "race" / (ref[i].at("run_id") + ".h5")) == "");  // sleep_ms changes no bits
+    CHECK_FALSE(fs::exists(run_lock_path(file)));  // released and removed
+  }
+}
+
+TEST_CASE("lock: a run whose lock is held is skipped and says who holds it") {
+  TempDir dir("lock-held");
+  const std::string exp = tiny_grid(dir / "one.toml", "one", dir / "out", "");
+  const auto rows = cell_rows(exp);
+  REQUIRE(rows.size() == 1);
+  const fs::path file = dir / "out" / "one" / (rows[0].at("run_id") + ".h5");
+  {
+    LockHolder holder;
+    const auto lock = RunLock::try_acquire(file, &holder);
+    REQUIRE(lock.has_value());
+    for (const char* jobs : {"1", "2"}) {
+      CAPTURE(jobs);
+      const auto r = run_cli("run " + exp + " --jobs " + jobs + " --no-progress");
+      INFO(r.output);
+      CHECK(r.exit_code == 0);
+      CHECK(run_counts(r.output).taken == 1);
+      CHECK(r.output.find("run " + rows[0].at("run_id") + " is being written by pid " + std::to_string(::getpid()) +
+                          " on host " + host()) != std::string::npos);
+      CHECK_FALSE(fs::exists(file));
+    }
+    // the same process cannot take it twice either (one lock per open file description)
+    CHECK_FALSE(RunLock::try_acquire(file, &holder).has_value());
+    CHECK(holder.pid == ::getpid());
+    REQUIRE(run_lock_holder(file).has_value());
+    CHECK(run_lock_holder(file)->host == host());
+  }
+  CHECK_FALSE(run_lock_holder(file).has_value());
+  CHECK_FALSE(fs::exists(run_lock_path(file)));
+  const auto r = run_cli("run " + exp + " --no-progress");
+  CHECK(run_counts(r.output).finished == 1);
+}
+
+TEST_CASE("lock: a lock file left by a dead process is taken over") {
+  TempDir dir("lock-stale");
+  const std::string exp = tiny_grid(dir / "one.toml", "one", dir / "out", "");
+  const auto rows = cell_rows(exp);
+  REQUIRE(rows.size() == 1);
+  const fs::path file = dir / "out" / "one" / (rows[0].at("run_id") + ".h5");
+  write_file(run_lock_path(file), "999999 deadhost\n");  // nobody holds a lock on it
+  CHECK_FALSE(run_lock_holder(file).has_value());
+  CHECK(cell_rows(exp).at(0).at("status") == "missing");
+  const auto r = run_cli("run " + exp + " --no-progress");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("taking over the lock left by pid 999999 on host deadhost (that process is gone)") !=
+        std::string::npos);
+  CHECK(run_counts(r.output).finished == 1);
+  CHECK_FALSE(fs::exists(run_lock_path(file)));
+}
