@@ -17,10 +17,6 @@ std::string statuses(const std::vector<std::map<std::string, std::string>>& rows
   for (const auto& r : rows) s += (s.empty() ? "" : " ") + r.at("status");
   return s;
 }
-fs::path file_of(const std::vector<std::map<std::string, std::string>>& rows, std::size_t i, const fs::path& out,
-                 const std::string& name) {
-  return out / name / (rows.at(i).at("run_id") + ".h5");
-}
 }  // namespace
 
 TEST_CASE("cells: cells lists every cell with its status, missing prints Slurm ranges, --cells runs exactly those") {
@@ -51,15 +47,11 @@ TEST_CASE("cells: cells lists every cell with its status, missing prints Slurm r
   CHECK(statuses(rows) == "interrupted finished missing finished");
   CHECK(run_cli("missing " + exp).output == "0,2\n");
   {  // a held lock: running, with who holds it
-    const auto lock = RunLock::try_acquire(file_of(rows, 2, dir / "out", "four"));
+    const auto lock = RunLock::try_acquire(cell_file(rows, 2, dir / "out", "four"));
     REQUIRE(lock.has_value());
     rows = cell_rows(exp);
     CHECK(rows[2].at("status") == "running");
-    CHECK(rows[2].at("detail") == "pid " + std::to_string(::getpid()) + " on host " + [] {
-      char h[256] = {};
-      ::gethostname(h, sizeof h - 1);
-      return std::string(h);
-    }());
+    CHECK(rows[2].at("detail") == "pid " + std::to_string(::getpid()) + " on host " + host_name());
   }
   const auto json = run_cli("cells " + exp + " --format json");
   CHECK(json.exit_code == 0);
@@ -147,6 +139,26 @@ TEST_CASE("cells: cells run one by one, by shards, in children or by Slurm varia
     CAPTURE(i);
     CHECK(a[i].at("run_id") == b[i].at("run_id"));
     CHECK(b[i].at("status") == "finished");
-    CHECK(compare_runs(file_of(a, i, dir / "a", "four"), file_of(b, i, dir / "b", "four")) == "");
+    CHECK(compare_runs(cell_file(a, i, dir / "a", "four"), cell_file(b, i, dir / "b", "four")) == "");
   }
+}
+
+TEST_CASE("cells: submit --dry-run writes the sbatch script of the cells to do without Slurm; submit without sbatch says so") {
+  TempDir dir("cells-submit");
+  const std::string exp = tiny_grid(dir / "four.toml", "four", dir / "out", kTinyWidths, "[0, 1]");
+  REQUIRE(run_cli("run " + exp + " --cell 1 --no-progress").exit_code == 0);
+  const std::string no_slurm = "env PATH=/nonexistent " + std::string(GENLAB_CLI);
+  const auto dry = run_command(no_slurm + " submit --slurm " + exp + " --set model.sleep_ms=0 --max-parallel 2 --dry-run");
+  INFO(dry.output);
+  CHECK(dry.exit_code == 0);
+  CHECK(dry.output.find("warning: squeue is not on PATH; queued cells were not excluded") != std::string::npos);
+  CHECK(dry.output.find("4 cells, 3 to submit (0 running, 0 queued, 1 done)") != std::string::npos);
+  CHECK(dry.output.find("#SBATCH --array=0,2-3%2\n") != std::string::npos);
+  CHECK(dry.output.find(" --set 'model.sleep_ms=0' --cell \"$cell\" --no-progress\n") != std::string::npos);
+  std::size_t scripts = 0;
+  for (const auto& e : fs::directory_iterator(dir / "out" / "four" / "slurm")) scripts += e.path().extension() == ".sbatch";
+  CHECK(scripts == 1);
+  const auto real = run_command(no_slurm + " submit --slurm " + exp);
+  CHECK(real.exit_code != 0);
+  CHECK(real.output.find("cannot run sbatch: it is not on PATH") != std::string::npos);
 }

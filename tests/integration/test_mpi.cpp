@@ -71,7 +71,7 @@ TEST_CASE("mpi: mpirun -n 3 runs a grid with a crashing cell: 4 cells as a local
   for (const std::size_t i : {0u, 1u, 3u, 4u}) {
     CAPTURE(i);
     CHECK(rows[i].at("status") == "finished");
-    CHECK(compare_runs(dir / "out" / "grid" / (rows[i].at("run_id") + ".h5"),
-                       dir / "local" / "grid" / (ref[i].at("run_id") + ".h5")) == "");
+    CHECK(compare_runs(cell_file(rows, i, dir / "out", "grid"),
+                       cell_file(ref, i, dir / "local", "grid")) == "");
   }
 }

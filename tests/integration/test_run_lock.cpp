@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <thread>
+#include <utility>
 
 #include "genlab/run_lock.hpp"
 #include "support/tiny_grid.hpp"
@@ -14,10 +15,12 @@ using namespace genlab;
 using namespace genlab::testing;
 
 namespace {
-std::string host() {
-  char h[256] = {};
-  ::gethostname(h, sizeof h - 1);
-  return h;
+// A one-cell grid in `dir` and the run file its cell writes.
+std::pair<std::string, fs::path> one_cell(const TempDir& dir) {
+  const std::string exp = tiny_grid(dir / "one.toml", "one", dir / "out", "");
+  const auto rows = cell_rows(exp);
+  REQUIRE(rows.size() == 1);
+  return {exp, cell_file(rows, 0, dir / "out", "one")};
 }
 }  // namespace
 
@@ -45,7 +48,7 @@ TEST_CASE("lock: two runs of one grid at once write each run file once and repor
   CHECK(ca.taken + cb.taken > 0);  // they did meet
   const std::string said = (a.output + b.output);
   CHECK(said.find(" is being written by pid ") != std::string::npos);
-  CHECK(said.find(" on host " + host()) != std::string::npos);
+  CHECK(said.find(" on host " + host_name()) != std::string::npos);
 
   // Each file: finished, one uninterrupted series (steps 1..40 once), the bits of a lone run.
   REQUIRE(run_cli("run " + fast + " --no-progress").exit_code == 0);
@@ -55,23 +58,21 @@ TEST_CASE("lock: two runs of one grid at once write each run file once and repor
   for (std::size_t i = 0; i < 4; ++i) {
     CAPTURE(i);
     CHECK(rows[i].at("status") == "finished");
-    const fs::path file = dir / "out" / "race" / (rows[i].at("run_id") + ".h5");
+    const fs::path file = cell_file(rows, i, dir / "out", "race");
     const RunSummary s = read_run(file);
     CHECK(s.attrs.count("resumed_at") == 0);
     const auto& steps = s.train.at("step");
     REQUIRE(steps.size() == 40);
     for (std::size_t k = 0; k < steps.size(); ++k) CHECK(steps[k] == static_cast<double>(k + 1));
-    CHECK(compare_runs(file, dir / "ref" / "race" / (ref[i].at("run_id") + ".h5")) == "");  // sleep_ms changes no bits
+    CHECK(compare_runs(file, cell_file(ref, i, dir / "ref", "race")) == "");  // sleep_ms changes no bits
     CHECK_FALSE(fs::exists(run_lock_path(file)));  // released and removed
   }
 }
 
 TEST_CASE("lock: a run whose lock is held is skipped and says who holds it") {
   TempDir dir("lock-held");
-  const std::string exp = tiny_grid(dir / "one.toml", "one", dir / "out", "");
-  const auto rows = cell_rows(exp);
-  REQUIRE(rows.size() == 1);
-  const fs::path file = dir / "out" / "one" / (rows[0].at("run_id") + ".h5");
+  const auto [exp, file] = one_cell(dir);
+  const std::string run_id = file.stem().string();
   {
     LockHolder holder;
     const auto lock = RunLock::try_acquire(file, &holder);
@@ -82,15 +83,15 @@ TEST_CASE("lock: a run whose lock is held is skipped and says who holds it") {
       INFO(r.output);
       CHECK(r.exit_code == 0);
       CHECK(run_counts(r.output).taken == 1);
-      CHECK(r.output.find("run " + rows[0].at("run_id") + " is being written by pid " + std::to_string(::getpid()) +
-                          " on host " + host()) != std::string::npos);
+      CHECK(r.output.find("run " + run_id + " is being written by pid " + std::to_string(::getpid()) +
+                          " on host " + host_name()) != std::string::npos);
       CHECK_FALSE(fs::exists(file));
     }
     // the same process cannot take it twice either (one lock per open file description)
     CHECK_FALSE(RunLock::try_acquire(file, &holder).has_value());
     CHECK(holder.pid == ::getpid());
     REQUIRE(run_lock_holder(file).has_value());
-    CHECK(run_lock_holder(file)->host == host());
+    CHECK(run_lock_holder(file)->host == host_name());
   }
   CHECK_FALSE(run_lock_holder(file).has_value());
   CHECK_FALSE(fs::exists(run_lock_path(file)));
@@ -100,10 +101,7 @@ TEST_CASE("lock: a run whose lock is held is skipped and says who holds it") {
 
 TEST_CASE("lock: a lock file left by a dead process is taken over") {
   TempDir dir("lock-stale");
-  const std::string exp = tiny_grid(dir / "one.toml", "one", dir / "out", "");
-  const auto rows = cell_rows(exp);
-  REQUIRE(rows.size() == 1);
-  const fs::path file = dir / "out" / "one" / (rows[0].at("run_id") + ".h5");
+  const auto [exp, file] = one_cell(dir);
   write_file(run_lock_path(file), "999999 deadhost\n");  // nobody holds a lock on it
   CHECK_FALSE(run_lock_holder(file).has_value());
   CHECK(cell_rows(exp).at(0).at("status") == "missing");

@@ -67,7 +67,7 @@ TEST_CASE("slurm: a grid as a job array gives the bits of a local run, and a can
 
   const auto rows = cell_rows(exp);
   REQUIRE(rows.size() == 4);
-  const fs::path slow = dir / "out" / "grid" / (rows[3].at("run_id") + ".h5");
+  const fs::path slow = cell_file(rows, 3, dir / "out", "grid");
   REQUIRE_MESSAGE(wait_for_checkpoint(slow, 20, 40), "cell 3 never reached its step-20 checkpoint");
   const auto cancel = run_command("scancel " + job + "_3");  // SIGTERM, then SIGKILL after KillWait
   CHECK(cancel.exit_code == 0);
@@ -111,8 +111,8 @@ TEST_CASE("slurm: a grid as a job array gives the bits of a local run, and a can
   for (std::size_t i = 0; i < 4; ++i) {
     CAPTURE(i);
     CHECK(done[i].at("status") == "finished");
-    CHECK(compare_runs(dir / "out" / "grid" / (done[i].at("run_id") + ".h5"),
-                       dir / "local" / "grid" / (ref[i].at("run_id") + ".h5")) == "");
+    CHECK(compare_runs(cell_file(done, i, dir / "out", "grid"),
+                       cell_file(ref, i, dir / "local", "grid")) == "");
   }
   MESSAGE("slurm test took " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s");
 }

@@ -2,6 +2,8 @@
 // milliseconds per run, no data files, for the tests of cells, locks, Slurm and MPI.
 // It decides nothing about what a test expects.
 #pragma once
+#include <unistd.h>
+
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -67,6 +69,19 @@ inline std::vector<std::map<std::string, std::string>> cell_rows(const std::stri
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+// Where cell `i` of cell_rows() writes: <out>/<experiment>/<run id>.h5.
+inline fs::path cell_file(const std::vector<std::map<std::string, std::string>>& rows, std::size_t i,
+                          const fs::path& out, const std::string& experiment) {
+  return out / experiment / (rows.at(i).at("run_id") + ".h5");
+}
+
+// This machine's host name, as run locks record it.
+inline std::string host_name() {
+  char h[256] = {};
+  ::gethostname(h, sizeof h - 1);
+  return h;
 }
 
 // The counts of `genlab run`'s summary line ("4 runs: 2 finished, 1 already finished, ...").

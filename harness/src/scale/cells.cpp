@@ -105,10 +105,14 @@ std::string format_cell_ranges(const std::vector<std::size_t>& indices) {
 
 std::vector<const RunSpec*> runs_with_indices(const Experiment& experiment, const std::vector<std::size_t>& indices) {
   std::vector<const RunSpec*> runs;
+  const auto& all = experiment.runs;
   for (const std::size_t i : indices) {
-    const auto it = std::find_if(experiment.runs.begin(), experiment.runs.end(),
-                                 [&](const RunSpec& r) { return r.index == i; });
-    if (it == experiment.runs.end()) throw ConfigError("no cell " + std::to_string(i) + " in " + experiment.file.string());
+    if (i < all.size() && all[i].index == i) {  // the usual case: runs in expansion order
+      runs.push_back(&all[i]);
+      continue;
+    }
+    const auto it = std::find_if(all.begin(), all.end(), [&](const RunSpec& r) { return r.index == i; });
+    if (it == all.end()) throw ConfigError("no cell " + std::to_string(i) + " in " + experiment.file.string());
     runs.push_back(&*it);
   }
   return runs;

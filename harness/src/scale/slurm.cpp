@@ -135,7 +135,11 @@ std::vector<std::size_t> slurm_queued_cells(const std::string& job_name, std::st
   const int rc = run_capture({"squeue", "-h", "-r", "--me", "-n", job_name, "-o", "%K %j"}, &out);
   std::vector<std::size_t> cells;
   if (rc != 0) {
-    if (warning) *warning = "squeue failed (exit code " + std::to_string(rc) + "); queued cells were not excluded";
+    if (warning) {
+      *warning = (rc == 127 ? std::string("squeue is not on PATH")
+                            : "squeue failed (exit code " + std::to_string(rc) + "): " + out.substr(0, out.find('\n'))) +
+                 "; queued cells were not excluded";
+    }
     return cells;
   }
   std::istringstream in(out);
