@@ -162,7 +162,10 @@ int cmd_submit(const SubmitArgs& args, const std::string& self_exe) {
     }
     const std::string id = sbatch_submit(script);
     std::cout << "submitted job " << id << ": cells " << format_cell_ranges(job.cells) << " (" << job.cells.size()
-              << " array tasks), logs in " << common.log_dir.string() << "\n";
+              << " array tasks), logs in " << common.log_dir.string() << "\n"
+              << "  watch: squeue -j " << id << "   or: genlab cells " << args.grid.experiment;
+    for (const std::string& set : args.grid.sets) std::cout << " --set '" << set << "'";
+    std::cout << "\n";
   }
   return kOk;
 }
