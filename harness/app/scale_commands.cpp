@@ -121,6 +121,7 @@ int cmd_missing(const CellsArgs& args) {
 
 int cmd_submit(const SubmitArgs& args, const std::string& self_exe) {
   if (!args.slurm) throw ConfigError("submit: say which scheduler: --slurm (the only one supported)");
+  if (!args.options.time.empty()) slurm_time_seconds(args.options.time);  // refuse a bad --time first
   const Experiment e = load_and_validate(args.grid.experiment, args.grid.sets);
   SlurmJob common;
   common.genlab = self_exe;
@@ -202,7 +203,7 @@ ScaleCli::ScaleCli(CLI::App& app, CLI::App& run, RunArgs& run_args) {
   add_cells_options(*submit_, submit_args_.grid);
   submit_->add_flag("--slurm", submit_args_.slurm, "submit to Slurm with sbatch")->required();
   submit_->add_option("--partition", submit_args_.options.partition, "sbatch --partition");
-  submit_->add_option("--time", submit_args_.options.time, "sbatch --time per cell, e.g. 2:00:00 (SIGTERM 120 s before)");
+  submit_->add_option("--time", submit_args_.options.time, "sbatch --time per cell, e.g. 2:00:00 (SIGTERM 120 s, at most a tenth, before)");
   submit_->add_option("--cpus-per-task", submit_args_.options.cpus_per_task, "sbatch --cpus-per-task")->check(CLI::PositiveNumber);
   submit_->add_option("--mem", submit_args_.options.mem, "sbatch --mem, e.g. 4G");
   submit_->add_option("--max-parallel", submit_args_.options.max_parallel, "at most K cells at once (--array=...%K)")

@@ -62,3 +62,29 @@ TEST_CASE("cells: the sbatch script runs one cell per array task, quotes what re
   CHECK(s1.find("#SBATCH --output=/home/me/results/e/slurm/cell%a+1001.%A.out\n") != std::string::npos);
   CHECK(s1.find("cell=$((SLURM_ARRAY_TASK_ID + 1001))\n") != std::string::npos);
 }
+
+TEST_CASE("cells: Slurm time limits are read in every sbatch spelling, and the SIGTERM grace fits inside them") {
+  CHECK(slurm_time_seconds("30") == 1800);
+  CHECK(slurm_time_seconds("30:15") == 1815);
+  CHECK(slurm_time_seconds("2:00:00") == 7200);
+  CHECK(slurm_time_seconds("1-12") == 129600);
+  CHECK(slurm_time_seconds("1-0:30") == 88200);
+  CHECK(slurm_time_seconds("2-1:02:03") == 2 * 86400 + 3723);
+  CHECK(slurm_time_seconds("0") == 0);  // no limit
+  CHECK(slurm_time_seconds("UNLIMITED") == 0);
+  for (const char* bad : {"", "1:2:3:4", "a", "1h", "-5", "1-", ":30", "10:"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(slurm_time_seconds(bad), ConfigError);
+  }
+  SlurmJob job;
+  job.cells = {0};
+  job.options.time = "10:00";  // 600 s: a 120 s warning would be a fifth of the run
+  CHECK(sbatch_script(job).find("#SBATCH --signal=B:TERM@60\n") != std::string::npos);
+  job.options.time = "5";
+  CHECK(sbatch_script(job).find("#SBATCH --signal=B:TERM@30\n") != std::string::npos);
+  job.options.time = "1-0";
+  CHECK(sbatch_script(job).find("#SBATCH --signal=B:TERM@120\n") != std::string::npos);
+  job.options.time = "UNLIMITED";
+  CHECK(sbatch_script(job).find("#SBATCH --time=UNLIMITED\n") != std::string::npos);
+  CHECK(sbatch_script(job).find("--signal") == std::string::npos);
+}

@@ -16,7 +16,8 @@ struct SlurmOptions {
   std::string partition, time, mem;  // "" = the cluster's default
   int cpus_per_task = 0;             // 0 = default
   int max_parallel = 0;              // the array's %K throttle; 0 = none
-  int term_grace_s = 120;            // with --time: SIGTERM this long before the limit (checkpoint)
+  int term_grace_s = 120;            // with --time: SIGTERM this long before the limit (checkpoint),
+                                     // at most a tenth of the limit
 };
 
 // What one sbatch script runs.
@@ -31,6 +32,11 @@ struct SlurmJob {
   std::size_t offset = 0;            // cell = SLURM_ARRAY_TASK_ID + offset (MaxArraySize)
   SlurmOptions options;
 };
+
+// Seconds of a Slurm time limit: "M", "M:S", "H:M:S", "D-H", "D-H:M", "D-H:M:S"; 0 for no limit
+// ("0", "UNLIMITED", "infinite"). Throws ConfigError
+// naming --time for anything else (sbatch would refuse it only after the scripts are written).
+long slurm_time_seconds(const std::string& text);
 
 // Slurm's default MaxArraySize is 1001: task ids must be <= 1000.
 inline constexpr std::size_t kSlurmMaxArrayIndex = 1000;

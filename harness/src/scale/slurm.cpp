@@ -28,6 +28,44 @@ std::string shell_quote(const std::string& s) {
 }
 }  // namespace
 
+long slurm_time_seconds(const std::string& text) {
+  const auto bad = [&] {
+    return ConfigError("--time: '" + text + "' is not a Slurm time limit (M, M:S, H:M:S, D-H, D-H:M or D-H:M:S)");
+  };
+  if (text == "UNLIMITED" || text == "unlimited" || text == "INFINITE" || text == "infinite") return 0;
+  std::vector<long> parts;
+  long days = 0;
+  std::string rest = text;
+  const auto dash = rest.find('-');
+  std::size_t pos = 0;
+  const auto number = [&](const std::string& s) {
+    if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) throw bad();
+    return std::stol(s);
+  };
+  if (dash != std::string::npos) {
+    days = number(rest.substr(0, dash));
+    rest = rest.substr(dash + 1);
+  }
+  while (pos <= rest.size()) {
+    const auto colon = std::min(rest.find(':', pos), rest.size());
+    parts.push_back(number(rest.substr(pos, colon - pos)));
+    pos = colon + 1;
+  }
+  if (parts.size() > 3) throw bad();
+  long seconds = 0;
+  if (dash != std::string::npos) {  // D-H, D-H:M, D-H:M:S
+    const long unit[3] = {3600, 60, 1};
+    for (std::size_t i = 0; i < parts.size(); ++i) seconds += parts[i] * unit[i];
+  } else if (parts.size() == 1) {  // M
+    seconds = parts[0] * 60;
+  } else if (parts.size() == 2) {  // M:S
+    seconds = parts[0] * 60 + parts[1];
+  } else {  // H:M:S
+    seconds = parts[0] * 3600 + parts[1] * 60 + parts[2];
+  }
+  return seconds + days * 86400;  // 0: no limit
+}
+
 std::string slurm_job_name(const Experiment& experiment) {
   std::string ids;
   for (const RunSpec& r : experiment.runs) ids += r.run_id + "\n";
@@ -67,7 +105,8 @@ std::string sbatch_script(const SlurmJob& job) {
   if (!job.options.time.empty()) {
     s << "#SBATCH --time=" << job.options.time << "\n";
     // the batch shell is genlab itself (exec below): SIGTERM it before the limit so it checkpoints
-    if (job.options.term_grace_s > 0) s << "#SBATCH --signal=B:TERM@" << job.options.term_grace_s << "\n";
+    const long grace = std::min<long>(job.options.term_grace_s, slurm_time_seconds(job.options.time) / 10);
+    if (grace > 0) s << "#SBATCH --signal=B:TERM@" << grace << "\n";
   }
   if (job.options.cpus_per_task > 0) s << "#SBATCH --cpus-per-task=" << job.options.cpus_per_task << "\n";
   if (!job.options.mem.empty()) s << "#SBATCH --mem=" << job.options.mem << "\n";
