@@ -118,7 +118,9 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
     std::cout << "genlab: experiment '" << e.name << "': " << mine.size() << " of " << e.runs.size() << " runs here"
               << (o.jobs > 1 ? " (" + std::to_string(o.jobs) + " child processes)" : std::string()) << "\n";
   }
-  return report_outcome(run_grid(e, o), args.only.empty());
+  const GridOutcome outcome = run_grid(e, o);
+  const int code = report_outcome(outcome, args.only.empty());
+  return !args.only.empty() && outcome.count(RunStatus::Taken) ? kTakenExitCode : code;
 }
 
 int cmd_validate(const std::string& experiment, const std::vector<std::string>& sets) {

@@ -15,6 +15,10 @@
 
 namespace genlab {
 
+// The exit code of a child ("--only <id>") that skipped its run because another process holds
+// the run's lock (EX_TEMPFAIL): the parent then reports the run taken, not trained by it.
+inline constexpr int kTakenExitCode = 75;
+
 struct ExecutorOptions {
   int jobs = 1;
   std::size_t shard_index = 0, shard_count = 1;

@@ -54,8 +54,8 @@ Experiment load_and_validate(const std::filesystem::path& file, const std::vecto
 
 namespace {
 
-// A run whose lock another process holds: done if its file says so, else taken.
-RunResult taken_or_done(const RunSpec& spec, const LockHolder& holder) {
+// A run whose lock another process holds (or held): done if its file says so, else taken.
+RunResult taken_or_done(const RunSpec& spec, const std::optional<LockHolder>& holder) {
   RunResult r;
   r.file = spec.output_file;
   const CellStatus c = cell_status(spec);
@@ -64,14 +64,18 @@ RunResult taken_or_done(const RunSpec& spec, const LockHolder& holder) {
     r.message = c.detail;
   } else {
     r.status = RunStatus::Taken;
-    r.message = run_taken_message(spec.run_id, holder);
+    r.message = holder ? run_taken_message(spec.run_id, *holder)
+                       : "run " + spec.run_id + " was being written by another process";
   }
   return r;
 }
 
 // The outcome of a child's run, read back from its run file.
 RunResult result_from_file(const RunSpec& spec, int wait_status) {
-  if (const auto holder = run_lock_holder(spec.output_file)) return taken_or_done(spec, *holder);
+  // The child skipped it: its file is another process's (finished meanwhile, perhaps), not its result.
+  if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == kTakenExitCode) {
+    return taken_or_done(spec, run_lock_holder(spec.output_file));
+  }
   RunResult r;
   r.file = spec.output_file;
   std::string status = "missing";
