@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <thread>
 #include <utility>
 
@@ -26,12 +27,23 @@ std::pair<std::string, fs::path> one_cell(const TempDir& dir) {
 
 TEST_CASE("lock: two runs of one grid at once write each run file once and report the other's runs") {
   TempDir dir("lock-race");
-  // 15 ms per step: 0.6 s per cell, so the two processes overlap on every cell
+  // 20 ms per step: 0.8 s per cell, so the two processes overlap on every cell
   const std::string slow = tiny_grid(dir / "slow.toml", "race", dir / "out",
-                                     std::string(kTinyWidths) + "[[grid.zip]]\n\"model.sleep_ms\" = [15]\n", "[0, 1]");
+                                     std::string(kTinyWidths) + "[[grid.zip]]\n\"model.sleep_ms\" = [20]\n", "[0, 1]");
   const std::string fast = tiny_grid(dir / "fast.toml", "race", dir / "ref", kTinyWidths, "[0, 1]");
   CommandResult a, b;
   std::thread ta([&] { a = run_cli("run " + slow + " --no-progress"); });
+  // B starts once A writes its first run (a loaded machine may start A late): they must meet
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto a_writing = [&] {
+    std::error_code ec;  // lock files come and go: never throw while walking
+    for (auto it = fs::recursive_directory_iterator(dir / "out", ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (it->path().extension() == ".lock") return true;
+    }
+    return false;
+  };
+  while (!a_writing() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::thread tb([&] { b = run_cli("run " + slow + " --jobs 2 --no-progress"); });
   ta.join();
   tb.join();
