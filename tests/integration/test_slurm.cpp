@@ -17,7 +17,7 @@ using namespace genlab;
 using namespace genlab::testing;
 
 namespace {
-// The grid: cell 3 sleeps 40 ms per step (2.4 s), so it can be cancelled mid-run.
+// The grid: cell 3 sleeps 40 ms per step (80 steps: 3.2 s), so it can be cancelled mid-run.
 const char* kGrid = "[[grid.zip]]\n\"model.width\" = [4, 6, 8, 10]\n\"model.sleep_ms\" = [0, 0, 0, 40]\n";
 
 std::string job_id_in(const std::string& output) {
@@ -52,8 +52,8 @@ TEST_CASE("slurm: a grid as a job array gives the bits of a local run, and a can
   REQUIRE_MESSAGE(slurm.error().empty(), slurm.error());
   MESSAGE("private Slurm up in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s");
   const fs::path dir = slurm.folder();
-  const std::string exp = tiny_grid(dir / "grid.toml", "grid", dir / "out", kGrid, "[0]", 60);
-  const std::string local = tiny_grid(dir / "local.toml", "grid", dir / "local", kGrid, "[0]", 60);
+  const std::string exp = tiny_grid(dir / "grid.toml", "grid", dir / "out", kGrid, "[0]", 80);
+  const std::string local = tiny_grid(dir / "local.toml", "grid", dir / "local", kGrid, "[0]", 80);
   CommandResult reference;
   std::thread local_run([&] { reference = run_cli("run " + local + " --jobs 1 --no-progress"); });
 
