@@ -38,7 +38,8 @@ TEST_CASE("mpi: mpirun -n 3 runs a grid with a crashing cell: 4 cells as a local
   // As root in a container, more ranks than cores, loopback only (../shared/SCALE_OUT.md).
   const std::string env = "env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
                           "OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_oob_tcp_if_include=lo "
-                          "OMPI_MCA_btl_tcp_if_include=lo ";
+                          "OMPI_MCA_btl_tcp_if_include=lo "
+                          "LSAN_OPTIONS=suppressions=" GENLAB_CLUSTER_SCRIPTS "/openmpi.lsan.supp ";  // dev preset
   CommandResult ref_run;  // the local reference meanwhile (without the crashing cell: --jobs 1 is in-process)
   std::thread reference([&] { ref_run = run_cli("run " + local + " --cells 0,1,3,4 --jobs 1 --no-progress"); });
   const double cpu0 = children_cpu_s();
