@@ -1,7 +1,7 @@
-// genlab submit --slurm on a real, private Slurm (tests/cluster/slurm-up.sh): a 4-cell grid as
-// a job array, each run file bitwise identical to a local --jobs 1 run; one array task cancelled
-// mid-run (SIGTERM), the cell shown interrupted, re-submitted alone, resumed from its checkpoint
-// and finished identically; a third submission finds nothing to do.
+// genlab submit --slurm on a real, private Slurm (tests/cluster/slurm-up.sh): the 4-seed smoke VAE
+// and a 4-cell fixture grid as job arrays, each run file bitwise identical to a local --jobs 1
+// run; one array task cancelled mid-run (SIGTERM), the cell shown interrupted, re-submitted
+// alone, resumed from its checkpoint and finished identically; then nothing is left to submit.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -54,8 +54,21 @@ TEST_CASE("slurm: a grid as a job array gives the bits of a local run, and a can
   const fs::path dir = slurm.folder();
   const std::string exp = tiny_grid(dir / "grid.toml", "grid", dir / "out", kGrid, "[0]", 80);
   const std::string local = tiny_grid(dir / "local.toml", "grid", dir / "local", kGrid, "[0]", 80);
-  CommandResult reference;
-  std::thread local_run([&] { reference = run_cli("run " + local + " --jobs 1 --no-progress"); });
+  // Beside it, the smoke VAE (Fashion-MNIST, 4 seeds): a real model's bits through Slurm.
+  const std::string vae = std::string(GENLAB_SOURCE_DIR) + "/experiments/smoke/vae.toml";
+  const auto vae_sets = [&](const std::string& out) {
+    return " --set 'experiment.output=\"" + (dir / out).string() + "\"' --set 'experiment.seeds=[0, 1, 2, 3]'" +
+           " --set data.limit=256";
+  };
+  CommandResult reference, vae_reference;
+  std::thread local_run([&] {
+    reference = run_cli("run " + local + " --jobs 1 --no-progress");
+    vae_reference = run_cli("run " + vae + vae_sets("vae-local") + " --jobs 1 --no-progress");
+  });
+  const auto vae_submit = run_cli("submit --slurm " + vae + vae_sets("vae-out"));
+  INFO(vae_submit.output);
+  const std::string vae_job = job_id_in(vae_submit.output);
+  REQUIRE(!vae_job.empty());
 
   const auto first = run_cli("submit --slurm " + exp + " --max-parallel 4 --time 10:00");
   INFO(first.output);
@@ -113,6 +126,17 @@ TEST_CASE("slurm: a grid as a job array gives the bits of a local run, and a can
     CHECK(done[i].at("status") == "finished");
     CHECK(compare_runs(cell_file(done, i, dir / "out", "grid"),
                        cell_file(ref, i, dir / "local", "grid")) == "");
+  }
+  REQUIRE_MESSAGE(slurm.wait_for_job(vae_job, 60), "job " << vae_job << " did not end");
+  REQUIRE_MESSAGE(vae_reference.exit_code == 0, vae_reference.output);
+  const auto vae_done = cell_rows(vae, vae_sets("vae-out")), vae_ref = cell_rows(vae, vae_sets("vae-local"));
+  REQUIRE(vae_done.size() == 4);
+  REQUIRE(vae_ref.size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    CHECK(vae_done[i].at("status") == "finished");
+    CHECK(compare_runs(cell_file(vae_done, i, dir / "vae-out", "smoke_vae"),
+                       cell_file(vae_ref, i, dir / "vae-local", "smoke_vae")) == "");
   }
   MESSAGE("slurm test took " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s");
 }
