@@ -77,6 +77,10 @@ TEST_CASE("slurm: a grid as a job array gives the bits of a local run, and a can
   REQUIRE(!job.empty());
   CHECK(first.output.find("4 to submit") != std::string::npos);
   CHECK(first.output.find("cells 0-3 (4 array tasks)") != std::string::npos);
+  // at once again: every cell is queued (squeue), running (its lock) or done, none submitted twice
+  const auto again = run_cli("submit --slurm " + exp);
+  CHECK(again.output.find("4 cells, 0 to submit") != std::string::npos);
+  CHECK(job_id_in(again.output).empty());
 
   const auto rows = cell_rows(exp);
   REQUIRE(rows.size() == 4);
