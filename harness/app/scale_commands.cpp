@@ -2,6 +2,7 @@
 // exit codes. Cell status, sbatch scripts and the MPI fan-out live in libgenlab.
 #include "scale_commands.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -57,51 +58,62 @@ std::string utc_stamp() {
 }
 }  // namespace
 
-int cmd_cells(const CellsArgs& args) {
-  const Experiment e = load_and_validate(args.experiment, args.sets);
-  std::vector<std::string> axes;
-  if (!e.runs.empty()) {
-    for (const auto& [k, v] : e.runs.front().grid) axes.push_back(k);
-  }
-  std::vector<CellStatus> status;
-  for (const RunSpec& r : e.runs) status.push_back(cell_status(r));
-  if (args.format == "json") {
-    std::cout << "[";
-    for (std::size_t i = 0; i < e.runs.size(); ++i) {
-      const RunSpec& r = e.runs[i];
-      std::cout << (i ? ",\n " : "\n ") << "{\"index\": " << r.index << ", \"run_id\": " << json_quote(r.run_id)
-                << ", \"grid\": {";
-      for (std::size_t k = 0; k < r.grid.size(); ++k) {
-        std::cout << (k ? ", " : "") << json_quote(r.grid[k].first) << ": " << json_quote(r.grid[k].second);
-      }
-      std::cout << "}, \"status\": " << json_quote(cell_state_str(status[i].state))
-                << ", \"detail\": " << json_quote(status[i].detail) << ", \"file\": " << json_quote(r.output_file.string())
-                << "}";
+namespace {
+void print_cells_json(const Experiment& e, const std::vector<CellStatus>& status) {
+  std::cout << "[";
+  for (std::size_t i = 0; i < e.runs.size(); ++i) {
+    const RunSpec& r = e.runs[i];
+    std::cout << (i ? ",\n " : "\n ") << "{\"index\": " << r.index << ", \"run_id\": " << json_quote(r.run_id)
+              << ", \"grid\": {";
+    for (std::size_t k = 0; k < r.grid.size(); ++k) {
+      std::cout << (k ? ", " : "") << json_quote(r.grid[k].first) << ": " << json_quote(r.grid[k].second);
     }
-    std::cout << "\n]\n";
-    return kOk;
+    std::cout << "}, \"status\": " << json_quote(cell_state_str(status[i].state))
+              << ", \"detail\": " << json_quote(status[i].detail) << ", \"file\": " << json_quote(r.output_file.string())
+              << "}";
   }
+  std::cout << "\n]\n";
+}
+
+// index, run_id, one column per grid axis, status, detail
+Table cells_table(const Experiment& e, const std::vector<CellStatus>& status) {
   Table t;
   t.header = {"index", "run_id"};
-  t.header.insert(t.header.end(), axes.begin(), axes.end());
+  if (!e.runs.empty()) {
+    for (const auto& [axis, value] : e.runs.front().grid) t.header.push_back(axis);
+  }
   t.header.insert(t.header.end(), {"status", "detail"});
   for (std::size_t i = 0; i < e.runs.size(); ++i) {
     std::vector<std::string> row{std::to_string(e.runs[i].index), e.runs[i].run_id};
-    for (const auto& [k, v] : e.runs[i].grid) row.push_back(v);
+    for (const auto& [axis, value] : e.runs[i].grid) row.push_back(value);
     row.push_back(cell_state_str(status[i].state));
     row.push_back(status[i].detail);
     t.rows.push_back(std::move(row));
   }
-  if (args.format == "tsv") {
-    for (const auto& h : t.header) std::cout << (&h == &t.header.front() ? "" : "\t") << tsv_field(h);
+  return t;
+}
+
+void print_tsv(const Table& t) {
+  for (std::size_t k = 0; k < t.header.size(); ++k) std::cout << (k ? "\t" : "") << tsv_field(t.header[k]);
+  std::cout << "\n";
+  for (const auto& row : t.rows) {
+    for (std::size_t k = 0; k < row.size(); ++k) std::cout << (k ? "\t" : "") << tsv_field(row[k]);
     std::cout << "\n";
-    for (const auto& row : t.rows) {
-      for (std::size_t k = 0; k < row.size(); ++k) std::cout << (k ? "\t" : "") << tsv_field(row[k]);
-      std::cout << "\n";
-    }
-    return kOk;
   }
-  std::cout << e.runs.size() << " cells of experiment '" << e.name << "':\n" << t.render();
+}
+}  // namespace
+
+int cmd_cells(const CellsArgs& args) {
+  const Experiment e = load_and_validate(args.experiment, args.sets);
+  std::vector<CellStatus> status;
+  for (const RunSpec& r : e.runs) status.push_back(cell_status(r));
+  if (args.format == "json") {
+    print_cells_json(e, status);
+  } else if (args.format == "tsv") {
+    print_tsv(cells_table(e, status));
+  } else {
+    std::cout << e.runs.size() << " cells of experiment '" << e.name << "':\n" << cells_table(e, status).render();
+  }
   return kOk;
 }
 
@@ -119,46 +131,66 @@ int cmd_missing(const CellsArgs& args) {
   return kOk;
 }
 
+namespace {
+// The pending cells, split into those to submit and those already running (lock) or queued (squeue).
+struct SubmitPlan {
+  std::vector<std::size_t> todo;
+  std::size_t running = 0, queued = 0, done = 0;
+};
+
+SubmitPlan plan_submission(const Experiment& e, const std::vector<std::size_t>& queued) {
+  SubmitPlan p;
+  for (const RunSpec& r : e.runs) {
+    const CellState s = cell_status(r).state;
+    if (!cell_pending(s)) ++p.done;
+    else if (s == CellState::Running) ++p.running;
+    else if (std::binary_search(queued.begin(), queued.end(), r.index)) ++p.queued;
+    else p.todo.push_back(r.index);
+  }
+  return p;
+}
+
+void write_script(const fs::path& script, const std::string& text) {
+  std::ofstream out(script);
+  out << text;
+  out.close();
+  if (!out) throw StoreError("cannot write the sbatch script " + script.string());
+}
+
+SlurmJob common_job(const SubmitArgs& args, const Experiment& e, const std::string& self_exe) {
+  SlurmJob job;
+  job.genlab = self_exe;
+  job.experiment = fs::absolute(args.grid.experiment);
+  job.sets = args.grid.sets;
+  job.workdir = fs::current_path();
+  job.log_dir = fs::absolute(e.output_dir / e.name / "slurm");
+  job.job_name = slurm_job_name(e);
+  job.options = args.options;
+  return job;
+}
+}  // namespace
+
 int cmd_submit(const SubmitArgs& args, const std::string& self_exe) {
   if (!args.slurm) throw ConfigError("submit: say which scheduler: --slurm (the only one supported)");
   if (!args.options.time.empty()) slurm_time_seconds(args.options.time);  // refuse a bad --time first
   const Experiment e = load_and_validate(args.grid.experiment, args.grid.sets);
-  SlurmJob common;
-  common.genlab = self_exe;
-  common.experiment = fs::absolute(args.grid.experiment);
-  common.sets = args.grid.sets;
-  common.workdir = fs::current_path();
-  common.log_dir = fs::absolute(e.output_dir / e.name / "slurm");
-  common.job_name = slurm_job_name(e);
-  common.options = args.options;
-
+  const SlurmJob common = common_job(args, e, self_exe);
   std::string warning;
-  const std::vector<std::size_t> queued = slurm_queued_cells(common.job_name, &warning);
+  const SubmitPlan plan = plan_submission(e, slurm_queued_cells(common.job_name, &warning));
   if (!warning.empty()) std::cerr << "warning: " << warning << "\n";
-  std::vector<std::size_t> todo;
-  std::size_t running = 0, in_queue = 0;
-  for (const RunSpec& r : e.runs) {
-    const CellState s = cell_status(r).state;
-    if (!cell_pending(s)) continue;
-    if (s == CellState::Running) ++running;
-    else if (std::binary_search(queued.begin(), queued.end(), r.index)) ++in_queue;
-    else todo.push_back(r.index);
-  }
-  std::cout << "genlab: experiment '" << e.name << "': " << e.runs.size() << " cells, " << todo.size()
-            << " to submit (" << running << " running, " << in_queue << " queued, "
-            << e.runs.size() - todo.size() - running - in_queue << " done)\n";
-  if (todo.empty()) return kOk;
+  std::cout << "genlab: experiment '" << e.name << "': " << e.runs.size() << " cells, " << plan.todo.size()
+            << " to submit (" << plan.running << " running, " << plan.queued << " queued, " << plan.done << " done)\n";
+  if (plan.todo.empty()) return kOk;
   std::error_code ec;
   fs::create_directories(common.log_dir, ec);
   if (ec) throw StoreError("cannot create the Slurm log folder " + common.log_dir.string() + ": " + ec.message());
   const std::string stamp = utc_stamp();
-  for (const SlurmJob& job : slurm_jobs(todo, common)) {
+  for (const SlurmJob& job : slurm_jobs(plan.todo, common)) {
+    const std::string text = sbatch_script(job);
     const fs::path script = common.log_dir / ("submit-" + stamp + (job.offset ? "+" + std::to_string(job.offset) : "") + ".sbatch");
-    std::ofstream(script) << sbatch_script(job);
-    if (!std::ifstream(script)) throw StoreError("cannot write " + script.string());
+    write_script(script, text);
     if (args.dry_run) {
-      std::cout << "dry run: would submit " << script.string() << " (cells " << format_cell_ranges(job.cells) << "):\n"
-                << sbatch_script(job);
+      std::cout << "dry run: would submit " << script.string() << " (cells " << format_cell_ranges(job.cells) << "):\n" << text;
       continue;
     }
     const std::string id = sbatch_submit(script);

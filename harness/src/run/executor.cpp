@@ -1,5 +1,6 @@
 // Grid execution: in-process, or N child processes (posix_spawn of this program with
-// "--only <run id>"), each reporting through its run file. It never trains itself.
+// "--only <run id>"), each reporting through its run file; every run under its lock
+// (run_lock.hpp), so a run another process writes is skipped. It never trains itself.
 #include "genlab/executor.hpp"
 
 #include <spawn.h>
@@ -100,10 +101,10 @@ RunResult result_from_file(const RunSpec& spec, int wait_status) {
   }
   // A crash leaves "running" in the file: record the failure there too, so analyze shows it.
   if (r.status == RunStatus::Failed && status == "running") {
-    LockHolder holder;
-    const auto lock = RunLock::try_acquire(spec.output_file, &holder);
-    if (!lock) return taken_or_done(spec, holder);  // another process took the run over meanwhile
     try {
+      LockHolder holder;
+      const auto lock = RunLock::try_acquire(spec.output_file, &holder);
+      if (!lock) return taken_or_done(spec, holder);  // another process took the run over meanwhile
       RunWriter w = RunWriter::open_existing(spec.output_file);
       w.set_attrs({{"status", std::string("failed")}, {"status_message", r.message},
                    {"updated_at", utc_now_iso8601()}});
