@@ -1,6 +1,7 @@
 // Implementation of the genlab subcommands: argument meaning, output formatting, exit codes.
 // The work itself lives in libgenlab (spec, executor, runner, store, loader).
 #include "commands.hpp"
+#include "scale_commands.hpp"
 
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <set>
 #include <iostream>
 
+#include "genlab/cells.hpp"
 #include "genlab/error.hpp"
 #include "genlab/executor.hpp"
 #include "genlab/loader.hpp"
@@ -60,24 +62,50 @@ Table summary_table(const GridOutcome& outcome) {
   }
   return t;
 }
+
+// Which cells: --cells, else --shard (or SLURM_ARRAY_TASK_ID/COUNT). An explicit choice (--cells,
+// --only) is never re-sharded: --jobs children inherit the SLURM_* variables of their parent.
+void select_cells(const RunArgs& args, const Experiment& e, ExecutorOptions& o) {
+  if (!args.cells.empty() && !args.shard.empty()) throw ConfigError("--cell/--cells and --shard cannot be combined");
+  if (!args.cells.empty() && !args.only.empty()) throw ConfigError("--cell/--cells and --only cannot be combined");
+  if (!args.cells.empty()) o.cells = parse_cell_list(args.cells, e.runs.size(), "--cells");
+  else if (args.only.empty()) parse_shard(args.shard, o);
+}
 }  // namespace
+
+int report_outcome(const GridOutcome& outcome, bool table) {
+  if (table) std::cout << "\n" << summary_table(outcome).render();
+  std::cout << outcome.results.size() << " runs: " << outcome.count(RunStatus::Finished) << " finished, "
+            << outcome.count(RunStatus::AlreadyFinished) << " already finished, "
+            << outcome.count(RunStatus::Diverged) << " diverged, " << outcome.count(RunStatus::Interrupted)
+            << " interrupted, " << outcome.count(RunStatus::Failed) << " failed";
+  if (outcome.count(RunStatus::Taken)) std::cout << ", " << outcome.count(RunStatus::Taken) << " taken by another process";
+  std::cout << "\n";
+  for (const auto& [spec, r] : outcome.results) {
+    if (r.status == RunStatus::Failed || r.status == RunStatus::Diverged || r.status == RunStatus::Taken) {
+      std::cout << "  " << spec->run_id << " " << run_status_str(r.status) << ": " << r.message << "\n";
+    }
+  }
+  return outcome.count(RunStatus::Failed) ? kRunsFailed : kOk;
+}
 
 int cmd_run(const RunArgs& args, const std::string& self_exe) {
   Experiment e = load_and_validate(args.experiment, args.sets);
+  ExecutorOptions o;
+  select_cells(args, e, o);
   if (!args.only.empty()) {
     std::erase_if(e.runs, [&](const RunSpec& r) { return r.run_id != args.only; });
     if (e.runs.empty()) throw ConfigError("--only: no run with id '" + args.only + "' in " + args.experiment);
   }
+  const std::vector<const RunSpec*> mine = selected_runs(e, o);
   if (args.dry_run) {
     Table t;
     t.header = {"#", "run", "cell", "file"};
-    for (const auto& r : e.runs) t.rows.push_back({std::to_string(r.index), r.run_id, coords_of(r), r.output_file.string()});
-    std::cout << e.runs.size() << " runs in experiment '" << e.name << "':\n" << t.render();
+    for (const RunSpec* r : mine) t.rows.push_back({std::to_string(r->index), r->run_id, coords_of(*r), r->output_file.string()});
+    std::cout << mine.size() << " of " << e.runs.size() << " runs in experiment '" << e.name << "':\n" << t.render();
     return kOk;
   }
-  ExecutorOptions o;
   o.jobs = std::max(1, args.jobs);
-  parse_shard(args.shard, o);
   o.out = &std::cout;
   o.live_progress = !args.no_progress && o.jobs == 1 && isatty(STDOUT_FILENO);
   o.child_command = {self_exe, "run", args.experiment, "--no-progress"};
@@ -85,23 +113,14 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
     o.child_command.push_back("--set");
     o.child_command.push_back(s);
   }
+  if (args.mpi) return cmd_run_mpi(e, o);
   if (args.only.empty()) {
-    const std::size_t mine = runs_of_shard(e, o.shard_index, o.shard_count).size();
-    std::cout << "genlab: experiment '" << e.name << "': " << mine << " of " << e.runs.size() << " runs here"
+    std::cout << "genlab: experiment '" << e.name << "': " << mine.size() << " of " << e.runs.size() << " runs here"
               << (o.jobs > 1 ? " (" + std::to_string(o.jobs) + " child processes)" : std::string()) << "\n";
   }
   const GridOutcome outcome = run_grid(e, o);
-  if (args.only.empty()) std::cout << "\n" << summary_table(outcome).render();
-  std::cout << outcome.results.size() << " runs: " << outcome.count(RunStatus::Finished) << " finished, "
-            << outcome.count(RunStatus::AlreadyFinished) << " already finished, "
-            << outcome.count(RunStatus::Diverged) << " diverged, " << outcome.count(RunStatus::Interrupted)
-            << " interrupted, " << outcome.count(RunStatus::Failed) << " failed\n";
-  for (const auto& [spec, r] : outcome.results) {
-    if (r.status == RunStatus::Failed || r.status == RunStatus::Diverged) {
-      std::cout << "  " << spec->run_id << " " << run_status_str(r.status) << ": " << r.message << "\n";
-    }
-  }
-  return outcome.count(RunStatus::Failed) ? kRunsFailed : kOk;
+  const int code = report_outcome(outcome, args.only.empty());
+  return !args.only.empty() && outcome.count(RunStatus::Taken) ? kTakenExitCode : code;
 }
 
 int cmd_validate(const std::string& experiment, const std::vector<std::string>& sets) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "genlab/analyze.hpp"
+#include "genlab/executor.hpp"
 
 namespace genlab::cli {
 
@@ -19,6 +20,8 @@ struct RunArgs {
   bool dry_run = false;
   std::string only;   // one run id (used by --jobs children)
   std::string shard;  // "K/N"
+  std::string cells;  // "3", "3,7-9" (--cell / --cells)
+  bool mpi = false;   // hand cells out over MPI ranks (scale_commands.cpp)
   bool no_progress = false;
 };
 
@@ -31,6 +34,8 @@ struct CalibrateArgs {
 };
 
 int cmd_run(const RunArgs& args, const std::string& self_exe);
+// The summary of a grid (table unless `table` is false, counts, failures) and its exit code.
+int report_outcome(const GridOutcome& outcome, bool table);
 int cmd_validate(const std::string& experiment, const std::vector<std::string>& sets);
 int cmd_plugins();
 int cmd_show(const std::string& run_file);

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "scale_commands.hpp"
 #include "genlab/allocator.hpp"
 #include "genlab/blas.hpp"
 #include "genlab/error.hpp"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   run->add_option("--only", run_args.only, "run only the run with this id");
   run->add_option("--shard", run_args.shard, "run only shard K of N (K/N, 0-based; default from SLURM_ARRAY_TASK_ID/COUNT)");
   run->add_flag("--no-progress", run_args.no_progress, "plain periodic lines instead of a progress bar");
+  ScaleCli scale(app, *run, run_args);  // cells, missing, submit; run --cell(s), --mpi
 
   std::string validate_file;
   std::vector<std::string> validate_sets;
@@ -72,7 +74,9 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
-    if (*run) return cmd_run(run_args, std::filesystem::read_symlink("/proc/self/exe").string());
+    const std::string self_exe = std::filesystem::read_symlink("/proc/self/exe").string();
+    if (const auto rc = scale.dispatch(self_exe)) return *rc;
+    if (*run) return cmd_run(run_args, self_exe);
     if (*validate) return cmd_validate(validate_file, validate_sets);
     if (*plugins) return cmd_plugins();
     if (*show) return cmd_show(show_file);

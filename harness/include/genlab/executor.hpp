@@ -1,10 +1,12 @@
 // Picks which runs of an experiment this process does and where: all of them in this process,
 // or a pool of N child processes (one run each, so a crashing plugin cannot take the grid down),
-// or one shard of a cluster launch (--shard K/N, or SLURM_ARRAY_TASK_ID/COUNT).
+// or one shard of a cluster launch (--shard K/N, or SLURM_ARRAY_TASK_ID/COUNT), or chosen cells.
+// Every run is done under its run lock (run_lock.hpp): a run another process writes is skipped.
 // It does not train: run_one (runner.hpp) does, in this process or in each child.
 #pragma once
 #include <filesystem>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,9 +15,14 @@
 
 namespace genlab {
 
+// The exit code of a child ("--only <id>") that skipped its run because another process holds
+// the run's lock (EX_TEMPFAIL): the parent then reports the run taken, not trained by it.
+inline constexpr int kTakenExitCode = 75;
+
 struct ExecutorOptions {
   int jobs = 1;
   std::size_t shard_index = 0, shard_count = 1;
+  std::optional<std::vector<std::size_t>> cells;  // set: exactly these cell indices (no shard)
   std::ostream* out = nullptr;
   bool live_progress = false;
   // How a child re-invokes this program for one run: argv before "--only <id>" is appended.
@@ -33,6 +40,13 @@ Experiment load_and_validate(const std::filesystem::path& file, const std::vecto
 // The runs of shard `index` of `count`: those whose expansion index is index mod count.
 std::vector<const RunSpec*> runs_of_shard(const Experiment& experiment, std::size_t index, std::size_t count);
 
+// The runs this process does: options.cells if set, else the shard's.
+std::vector<const RunSpec*> selected_runs(const Experiment& experiment, const ExecutorOptions& options);
+
 GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& options);
+
+// One run in a child process (options.child_command + "--only <id>"), waited for and read back
+// from its run file: a crash costs only this run (used by the MPI workers).
+RunResult run_in_child(const RunSpec& run, const ExecutorOptions& options);
 
 }  // namespace genlab

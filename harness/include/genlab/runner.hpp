@@ -11,7 +11,8 @@
 
 namespace genlab {
 
-enum class RunStatus { Finished, AlreadyFinished, Diverged, Failed, Interrupted };
+// Taken: another process holds the run's lock (run_lock.hpp) and writes it; this one skipped it.
+enum class RunStatus { Finished, AlreadyFinished, Diverged, Failed, Interrupted, Taken };
 const char* run_status_str(RunStatus status);
 
 struct RunResult {

@@ -1,17 +1,21 @@
 // Grid execution: in-process, or N child processes (posix_spawn of this program with
-// "--only <run id>"), each reporting through its run file. It never trains itself.
+// "--only <run id>"), each reporting through its run file; every run under its lock
+// (run_lock.hpp), so a run another process writes is skipped. It never trains itself.
 #include "genlab/executor.hpp"
 
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <map>
 #include <ostream>
 
+#include "genlab/cells.hpp"
 #include "genlab/error.hpp"
 #include "genlab/loader.hpp"
 #include "genlab/reference_classifier.hpp"
+#include "genlab/run_lock.hpp"
 #include "genlab/store.hpp"
 #include "run/provenance.hpp"
 
@@ -51,8 +55,28 @@ Experiment load_and_validate(const std::filesystem::path& file, const std::vecto
 
 namespace {
 
+// A run whose lock another process holds (or held): done if its file says so, else taken.
+RunResult taken_or_done(const RunSpec& spec, const std::optional<LockHolder>& holder) {
+  RunResult r;
+  r.file = spec.output_file;
+  const CellStatus c = cell_status(spec);
+  if (c.state == CellState::Finished || c.state == CellState::Diverged) {
+    r.status = c.state == CellState::Finished ? RunStatus::AlreadyFinished : RunStatus::Diverged;
+    r.message = c.detail;
+  } else {
+    r.status = RunStatus::Taken;
+    r.message = holder ? run_taken_message(spec.run_id, *holder)
+                       : "run " + spec.run_id + " was being written by another process";
+  }
+  return r;
+}
+
 // The outcome of a child's run, read back from its run file.
 RunResult result_from_file(const RunSpec& spec, int wait_status) {
+  // The child skipped it: its file is another process's (finished meanwhile, perhaps), not its result.
+  if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == kTakenExitCode) {
+    return taken_or_done(spec, run_lock_holder(spec.output_file));
+  }
   RunResult r;
   r.file = spec.output_file;
   std::string status = "missing";
@@ -78,6 +102,9 @@ RunResult result_from_file(const RunSpec& spec, int wait_status) {
   // A crash leaves "running" in the file: record the failure there too, so analyze shows it.
   if (r.status == RunStatus::Failed && status == "running") {
     try {
+      LockHolder holder;
+      const auto lock = RunLock::try_acquire(spec.output_file, &holder);
+      if (!lock) return taken_or_done(spec, holder);  // another process took the run over meanwhile
       RunWriter w = RunWriter::open_existing(spec.output_file);
       w.set_attrs({{"status", std::string("failed")}, {"status_message", r.message},
                    {"updated_at", utc_now_iso8601()}});
@@ -100,6 +127,22 @@ pid_t spawn_child(const std::vector<std::string>& command, const std::string& ru
     throw Error("cannot start child process " + args[0]);
   }
   return pid;
+}
+
+// run_one under the run's lock; a run another process holds is skipped.
+RunResult run_locked(const RunSpec& run, const RunnerOptions& ro) {
+  LockHolder holder;
+  const auto lock = RunLock::try_acquire(run.output_file, &holder);
+  if (!lock) {
+    RunResult r = taken_or_done(run, holder);
+    if (ro.out && r.status == RunStatus::Taken) *ro.out << "[" << run.run_id << "] skipped: " << r.message << "\n";
+    return r;
+  }
+  if (ro.out && lock->taken_over()) {
+    *ro.out << "[" << run.run_id << "] taking over the lock left by " << lock->taken_over()->str()
+            << " (that process is gone)\n";
+  }
+  return run_one(run, ro);
 }
 
 GridOutcome run_in_children(const std::vector<const RunSpec*>& runs, const ExecutorOptions& o) {
@@ -132,8 +175,22 @@ std::vector<const RunSpec*> runs_of_shard(const Experiment& e, std::size_t index
   return runs;
 }
 
+std::vector<const RunSpec*> selected_runs(const Experiment& experiment, const ExecutorOptions& o) {
+  if (o.cells) return runs_with_indices(experiment, *o.cells);
+  return runs_of_shard(experiment, o.shard_index, o.shard_count);
+}
+
+RunResult run_in_child(const RunSpec& run, const ExecutorOptions& o) {
+  const pid_t pid = spawn_child(o.child_command, run.run_id);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw Error("cannot wait for the child process of run " + run.run_id);
+  }
+  return result_from_file(run, status);
+}
+
 GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& o) {
-  const auto runs = runs_of_shard(experiment, o.shard_index, o.shard_count);
+  const auto runs = selected_runs(experiment, o);
   if (o.jobs > 1 && !o.child_command.empty()) return run_in_children(runs, o);
   // Config, data and store errors raised before a run starts concern every run (a missing data
   // set, an unwritable folder): they propagate and stop the grid with their own exit code.
@@ -142,7 +199,7 @@ GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& o) {
   for (const RunSpec* r : runs) {
     RunResult result;
     try {
-      result = run_one(*r, ro);
+      result = run_locked(*r, ro);
     } catch (const PluginError& e) {  // this cell's model failed to build: the grid goes on
       result.status = RunStatus::Failed;
       result.message = e.what();

@@ -33,6 +33,7 @@ const char* run_status_str(RunStatus status) {
     case RunStatus::Diverged: return "diverged";
     case RunStatus::Failed: return "failed";
     case RunStatus::Interrupted: return "interrupted";
+    case RunStatus::Taken: return "taken";
   }
   return "?";
 }
