@@ -143,7 +143,7 @@ TEST_CASE("cells: cells run one by one, by shards, in children or by Slurm varia
   }
 }
 
-TEST_CASE("cells: submit --dry-run writes the sbatch script of the cells to do without Slurm; submit without sbatch says so") {
+TEST_CASE("cells: submit --dry-run writes the sbatch script of the cells to do without Slurm, and submit without sbatch says so") {
   TempDir dir("cells-submit");
   const std::string exp = tiny_grid(dir / "four.toml", "four", dir / "out", kTinyWidths, "[0, 1]");
   REQUIRE(run_cli("run " + exp + " --cell 1 --no-progress").exit_code == 0);
