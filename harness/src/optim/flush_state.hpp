@@ -9,9 +9,12 @@
 
 namespace genlab::optim_detail {
 
+// x, or a zero of x's sign when |x| is below the smallest normal number: the same as a
+// flush-to-zero CPU does, so under ftz_daz (where x is then already a signed zero) it is the
+// identity bit for bit.
 template <class T>
 inline T flush_subnormal(T x) {
-  return std::abs(x) < std::numeric_limits<T>::min() ? T(0) : x;
+  return std::abs(x) < std::numeric_limits<T>::min() ? std::copysign(T(0), x) : x;
 }
 
 }  // namespace genlab::optim_detail
