@@ -39,26 +39,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Everything a checkpoint holds: parameters, buffers, optimizer state, the noise stream and the
-// plugin's extra state. The data cursor is the step itself (the order is derived from seed+epoch).
-Checkpoint make_checkpoint(Model& model, const OptimizerSet& optimizers, const Rng& noise) {
-  Checkpoint c;
-  for (const auto& p : model.parameters()) c["params/" + p.name] = to_checkpoint(p.variable.value());
-  for (const auto& [name, t] : model.buffers()) c["buffers/" + name] = to_checkpoint(*t);
-  optimizers.save(c);
-  put_tensors(c, "extra/", model.extra_state());
-  put_rng(c, "rng/noise", noise);
-  return c;
-}
-
-void restore_checkpoint(const Checkpoint& c, Model& model, OptimizerSet& optimizers, Rng& noise) {
-  for (auto& p : model.parameters()) from_checkpoint(c, "params/" + p.name, p.variable.mutable_value());
-  for (auto& [name, t] : model.buffers()) from_checkpoint(c, "buffers/" + name, *t);
-  optimizers.load(c);
-  model.load_extra_state(get_tensors(c, "extra/"));
-  get_rng(c, "rng/noise", noise);
-}
-
 bool all_finite(const Metrics& m, std::string* bad) {
   for (const auto& [k, v] : m) {
     if (!std::isfinite(v)) {
@@ -139,6 +119,9 @@ class Run {
 RunResult Run::execute() {
   blas::set_num_threads(spec_.execution.threads);
   plugin_ = load_plugin(spec_.plugin, spec_.plugin_path);
+  if (const std::string w = shadowing_warning(plugin_->info()); options_.out && !w.empty()) {
+    *options_.out << "warning: " << w << "\n";
+  }
   const ModelDescription& d = plugin_->info().description;
   params_ = resolve_model_params(spec_, d.schema);
   config_ = canonical_config(spec_, params_);
@@ -215,7 +198,7 @@ void Run::prepare() {
   }
   optimizers_ = std::make_unique<OptimizerSet>(spec_, schedule_.total);
   model_ = plugin_->create();
-  HarnessInitContext ctx(params_, info_, spec_.seed, *optimizers_);
+  HarnessInitContext ctx(params_, info_, spec_.seed, *optimizers_, d);
   call_plugin(d.name, [&] { model_->init(ctx); });
   noise_ = Rng(spec_.seed, "noise");
   progress_ = std::make_unique<Progress>(options_.out, options_.live_progress, spec_.run_id,
