@@ -56,8 +56,10 @@ class RunWriter {
   // Root attributes (status, updated_at, ...) to add or replace at the next commit.
   void set_attrs(const AttrMap& attrs);
   // One row of /train: metrics missing in this row (or new metrics missing in earlier rows) are NaN.
-  // Names "step", "epoch", "samples_per_s" are reserved.
-  void append_train(std::int64_t step, double epoch, double samples_per_s, const std::map<std::string, double>& metrics);
+  // Names "step", "epoch", "samples_per_s" are reserved. metric_attrs[name] describe metric `name`
+  // (a plugin's metric card: definition, unit, better), added to or replacing earlier ones.
+  void append_train(std::int64_t step, double epoch, double samples_per_s, const std::map<std::string, double>& metrics,
+                    const std::map<std::string, AttrMap>& metric_attrs = {});
   // One evaluation: a row of /eval (missing metrics are NaN); metric_attrs[name] describe metric
   // `name` (definition, split, n, k, classifier_sha256, ...), added to or replacing earlier ones.
   void append_eval(std::int64_t step, double epoch, const std::map<std::string, double>& metrics,
@@ -95,6 +97,7 @@ struct RunSummary {
   std::map<std::string, std::vector<double>> train;  // /train/* incl. step, epoch, samples_per_s
   std::map<std::string, std::vector<double>> eval;   // /eval/* incl. step, epoch
   std::map<std::string, AttrMap> eval_attrs;         // attributes of each /eval metric
+  std::map<std::string, AttrMap> train_attrs;        // attributes of each /train metric
   std::vector<std::string> image_names;              // /images/<name> (without the _step companions)
   std::map<std::string, std::vector<std::int64_t>> image_steps;  // step of every stored grid
   bool has_checkpoint = false;

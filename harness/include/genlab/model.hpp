@@ -99,10 +99,10 @@ struct Batch {
   std::vector<std::int32_t> y;  // (B,) labels (class, or mixture component)
   // Two-domain (unpaired) data sets only, else empty: domain B's batch, drawn from its own order
   // stream, so x_b's rows are not paired with x's. x_b: (B_b, dim), y_b: (B_b,).
-  Tensor<float> x_b;
-  std::vector<std::int32_t> y_b;
+  Tensor<float> x_b = {};
+  std::vector<std::int32_t> y_b = {};
   std::size_t size() const { return x.shape()[0]; }
-  bool two_domain() const { return x_b.size() > 0; }
+  bool two_domain() const { return x_b.dimension() == 2; }  // (a default Tensor is 0-D, size 1)
 };
 
 using Metrics = std::map<std::string, double>;

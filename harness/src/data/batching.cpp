@@ -12,6 +12,24 @@ std::vector<std::size_t> epoch_order(std::size_t n, std::uint64_t seed, std::int
   return Rng(seed, "data").derive("epoch " + std::to_string(epoch)).permutation(n);
 }
 
+void add_domain_b(Batch& batch, const Dataset& data, std::uint64_t seed, std::int64_t step, std::size_t batch_size) {
+  if (!data.two_domain()) return;
+  const std::size_t n_b = data.x_b.shape()[0], count = batch.size();
+  std::vector<std::size_t> rows(count), order;
+  std::int64_t order_epoch = -1;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t global = static_cast<std::size_t>(step) * batch_size + i;
+    const auto epoch = static_cast<std::int64_t>(global / n_b);
+    if (epoch != order_epoch) {
+      order = Rng(seed, "data/b").derive("epoch " + std::to_string(epoch)).permutation(n_b);
+      order_epoch = epoch;
+    }
+    rows[i] = order[global % n_b];
+  }
+  batch.x_b = gather_rows(data.x_b, rows.data(), count);
+  if (!data.y_b.empty()) batch.y_b = gather_labels(data.y_b, rows.data(), count);
+}
+
 Tensor<float> gather_rows(const Tensor<float>& x, const std::size_t* idx, std::size_t count) {
   // x: (N, ...) -> out: (count, ...)
   if (x.dimension() == 0) throw ShapeError("gather_rows: x must have at least one dimension, got a scalar");

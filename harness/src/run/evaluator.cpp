@@ -18,6 +18,12 @@ Batch batch_of(const Dataset& data, std::size_t begin, std::size_t end) {
   b.x = Tensor<float>::from_shape({end - begin, dim});
   std::copy(data.x.data() + begin * dim, data.x.data() + end * dim, b.x.data());
   if (!data.y.empty()) b.y.assign(data.y.begin() + begin, data.y.begin() + end);
+  if (data.two_domain()) {  // domain B's rows begin.. in stored order, wrapping around N_b
+    std::vector<std::size_t> rows(end - begin);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = (begin + i) % data.x_b.shape()[0];
+    b.x_b = gather_rows(data.x_b, rows.data(), rows.size());
+    if (!data.y_b.empty()) b.y_b = gather_labels(data.y_b, rows.data(), rows.size());
+  }
   return b;
 }
 
@@ -73,7 +79,7 @@ void add_images(Model& model, const ModelDescription& d, const Dataset& split, c
   if (d.capabilities & kReconstructs) {
     const std::size_t n = std::min<std::size_t>(8, split.x.shape()[0]);
     const Batch b = batch_of(split, 0, n);
-    const Tensor<float> recon = to_unit_range(model.reconstruct(b), d.output_range);
+    const Tensor<float> recon = to_unit_range(call_plugin(d.name, [&] { return model.reconstruct(b); }), d.output_range);
     Tensor<float> both = Tensor<float>::from_shape({2 * n, info.dim});
     std::copy(b.x.data(), b.x.data() + n * info.dim, both.data());
     std::copy(recon.data(), recon.data() + n * info.dim, both.data() + n * info.dim);
@@ -86,7 +92,8 @@ void add_images(Model& model, const ModelDescription& d, const Dataset& split, c
     if (d.capabilities & kConditional) {
       for (std::size_t i = 0; i < s.samples; ++i) labels.push_back(static_cast<std::int32_t>(i % std::max<std::size_t>(1, info.num_classes)));
     }
-    const Tensor<float> x = to_unit_range(model.sample(s.samples, labels, bank), d.output_range);
+    const Tensor<float> x =
+        to_unit_range(call_plugin(d.name, [&] { return model.sample(s.samples, labels, bank); }), d.output_range);
     const auto cols = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(s.samples))));
     out.images.emplace_back("samples", make_image_grid(x, info.sample_shape, cols));
   }
@@ -133,21 +140,38 @@ void add_iwae(Model& model, const ModelDescription& d, const Dataset& split, con
 // The attributes of a plugin metric: its card (definition, unit, better) if it has one.
 AttrMap plugin_metric_attrs(const ModelDescription& d, const std::string& name, const std::string& split,
                             std::int64_t n, const char* generic) {
-  AttrMap a{{"split", split}, {"n", n}};
-  const MetricCard* card = find_metric_card(d, name);
-  a["definition"] = card && !card->definition.empty() ? card->definition : "plugin metric " + name + ", " + generic;
-  if (card && !card->unit.empty()) a["unit"] = card->unit;
-  if (card && card->better != Better::Unspecified) {
-    a["better"] = std::string(card->better == Better::Lower ? "lower" : "higher");
-  }
+  AttrMap a = metric_card_attrs(d, name);
+  a.try_emplace("definition", "plugin metric " + name + ", " + generic);
+  a["split"] = split;
+  a["n"] = n;
   return a;
 }
 }  // namespace
+
+AttrMap metric_card_attrs(const ModelDescription& d, const std::string& name) {
+  AttrMap a;
+  const MetricCard* card = find_metric_card(d, name);
+  if (!card) return a;
+  if (!card->definition.empty()) a["definition"] = card->definition;
+  if (!card->unit.empty()) a["unit"] = card->unit;
+  if (card->better != Better::Unspecified) a["better"] = std::string(card->better == Better::Lower ? "lower" : "higher");
+  return a;
+}
 
 EvalOutput evaluate_model(Model& model, const ModelDescription& d, const Dataset& split,
                           const DataInfo& info, const EvalSettings& s) {
   NoGradGuard no_grad;
   model.set_training(false);
+  // training mode comes back however the evaluation ends (a metric or the plugin may throw)
+  struct TrainingAgain {
+    Model& m;
+    ~TrainingAgain() {
+      try {
+        m.set_training(true);
+      } catch (...) {  // a destructor must not throw; the first error is already on its way
+      }
+    }
+  } training_again{model};
   Rng eval_rng(s.seed, "eval/" + std::to_string(s.step));
   const std::size_t n = split.x.shape()[0];
   std::map<std::string, double> sums;
@@ -188,7 +212,6 @@ EvalOutput evaluate_model(Model& model, const ModelDescription& d, const Dataset
   if ((d.capabilities & kl_needs) == kl_needs) add_kl_per_dim(latent, n, out);
   if (s.heavy && s.iwae_k > 0 && (d.capabilities & kImportanceWeights)) add_iwae(model, d, split, s, out);
   add_images(model, d, split, info, s, out);
-  model.set_training(true);
   return out;
 }
 

@@ -234,6 +234,7 @@ RunResult Run::train() {
     if (!data_.train.y.empty()) {
       for (std::size_t i = 0; i < count; ++i) b.y.push_back(data_.train.y[order[pos + i]]);
     }
+    add_domain_b(b, data_.train, spec_.seed, step, batch);  // unpaired sets: B from its own order stream
     optimizers_->apply_schedule(step);
     StepContext ctx{noise_, step, static_cast<double>(step) / static_cast<double>(schedule_.steps_per_epoch)};
     const auto t0 = Clock::now();
@@ -242,7 +243,13 @@ RunResult Run::train() {
     const double samples_per_s = static_cast<double>(count) / std::max(seconds, 1e-9);
     const std::int64_t done = step + 1;
     const double epoch_done = static_cast<double>(done) / static_cast<double>(schedule_.steps_per_epoch);
-    writer_->append_train(done, epoch_done, samples_per_s, m);
+    std::map<std::string, AttrMap> cards;  // the plugin's metric cards, once per process
+    if (step == start_step_) {
+      for (const auto& [k, v] : m) {
+        if (AttrMap a = metric_card_attrs(d, k); !a.empty()) cards[k] = std::move(a);
+      }
+    }
+    writer_->append_train(done, epoch_done, samples_per_s, m, cards);
     std::string bad;
     if (!all_finite(m, &bad)) {
       return finish(RunStatus::Diverged, "training diverged at step " + std::to_string(done) + ": " + bad);
