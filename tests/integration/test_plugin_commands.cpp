@@ -102,3 +102,23 @@ TEST_CASE("new-plugin: --from gan says why there is no template, and a bad name 
   CHECK(bad.output.find("is not a plugin name") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "g"));
 }
+
+TEST_CASE("plugins and run: a copy earlier on GENLAB_PLUGIN_PATH is used, and the copy it shadows is named") {
+  TempDir dir("shadow-cli");
+  fs::create_directories(dir / "mine");
+  const fs::path mine = dir / "mine" / "libgenlab_ae.so";
+  fs::copy_file(fs::path(GENLAB_PLUGIN_DIR) / "libgenlab_ae.so", mine);
+  const std::string env = "GENLAB_PLUGIN_PATH=" + (dir / "mine").string() + " ";
+  const CommandResult plugins = run_command(env + GENLAB_CLI + " plugins");
+  INFO(plugins.output);
+  CHECK(plugins.output.find("file: " + fs::canonical(mine).string()) != std::string::npos);
+  CHECK(plugins.output.find("warning: plugin 'ae': using " + fs::canonical(mine).string() + "; it shadows") !=
+        std::string::npos);
+  const std::string smoke = std::string(GENLAB_SOURCE_DIR) + "/experiments/smoke/ae.toml";
+  const CommandResult run = run_command(env + GENLAB_CLI + " run " + smoke + " --no-progress --set train.epochs=0 " +
+                                        "--set train.steps=1 --set eval.every_epochs=0 --set eval.every_steps=1 " +
+                                        "--set data.limit=64 --set 'experiment.output=\"" + (dir / "out").string() + "\"'");
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(run.output.find("warning: plugin 'ae': using " + fs::canonical(mine).string()) != std::string::npos);
+}
