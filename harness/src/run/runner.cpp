@@ -123,8 +123,10 @@ RunResult Run::execute() {
     *options_.out << "warning: " << w << "\n";
   }
   const ModelDescription& d = plugin_->info().description;
-  params_ = resolve_model_params(spec_, d.schema);
-  config_ = canonical_config(spec_, params_);
+  // load_and_validate (finalize_run) resolved the parameters and the config text once; a
+  // hand-built RunSpec without them is resolved here
+  params_ = spec_.params ? *spec_.params : resolve_model_params(spec_, d.schema);
+  config_ = spec_.params ? spec_.config_text : canonical_config(spec_, params_);
 
   bool resume = false;
   if (fs::exists(spec_.output_file)) {
