@@ -65,6 +65,10 @@ std::vector<std::int32_t> gather_labels(const std::vector<std::int32_t>& y, cons
 // a function of the step alone, so resuming needs no cursor state. No-op for one-domain sets.
 void add_domain_b(Batch& batch, const Dataset& data, std::uint64_t seed, std::int64_t step, std::size_t batch_size);
 
+// A batch of rows [begin, end) of a data set, in order (two-domain sets: B's rows begin.. too,
+// wrapping around N_b). For evaluations and metrics, which see a split in order.
+Batch batch_of(const Dataset& data, std::size_t begin, std::size_t end);
+
 // Walks a data set epoch after epoch in batches of epoch_order(); its whole state is
 // (epoch, position), two int64s for a checkpoint's "cursor" tensor.
 class BatchCursor {

@@ -12,21 +12,6 @@
 
 namespace genlab {
 
-Batch batch_of(const Dataset& data, std::size_t begin, std::size_t end) {
-  const std::size_t dim = data.x.shape()[1];
-  Batch b;
-  b.x = Tensor<float>::from_shape({end - begin, dim});
-  std::copy(data.x.data() + begin * dim, data.x.data() + end * dim, b.x.data());
-  if (!data.y.empty()) b.y.assign(data.y.begin() + begin, data.y.begin() + end);
-  if (data.two_domain()) {  // domain B's rows begin.. in stored order, wrapping around N_b
-    std::vector<std::size_t> rows(end - begin);
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = (begin + i) % data.x_b.shape()[0];
-    b.x_b = gather_rows(data.x_b, rows.data(), rows.size());
-    if (!data.y_b.empty()) b.y_b = gather_labels(data.y_b, rows.data(), rows.size());
-  }
-  return b;
-}
-
 namespace {
 // Per latent dimension, over a split: sums of the encoder mean, of its square, and of the
 // analytic KL(q(z_j|x) || N(0, 1)) = 0.5 (mu^2 + exp(logvar) - 1 - logvar), in double.
