@@ -47,6 +47,12 @@ void parse_shard(const std::string& text, ExecutorOptions& o) {
   }
 }
 
+// A parameter's bounds as an interval: "(0, inf)" for > 0, "[0, 1e+06]" for >= 0 and <= 1e6.
+std::string interval_str(const ParamSpec& s) {
+  return std::string(s.min && !s.min_exclusive ? "[" : "(") + (s.min ? format_number(*s.min) : "-inf") + ", " +
+         (s.max ? format_number(*s.max) : "inf") + (s.max && !s.max_exclusive ? "]" : ")");
+}
+
 Table summary_table(const GridOutcome& outcome) {
   std::set<std::string> metric_names;
   for (const auto& [spec, r] : outcome.results) {
@@ -135,7 +141,11 @@ int cmd_plugins() {
   for (const auto& p : plugins) {
     const auto& d = p.info().description;
     std::cout << d.name << " " << d.version << " — " << d.summary << "\n  file: " << p.info().file.string()
-              << "\n  capabilities: " << capabilities_str(d.capabilities) << "\n";
+              << "\n  capabilities: " << capabilities_str(d.capabilities) << "\n  output range: "
+              << output_range_str(d.output_range) << "\n  optimizer groups:";
+    for (const auto& g : d.optimizer_groups) std::cout << " " << g;
+    std::cout << "\n";
+    if (const std::string w = shadowing_warning(p.info()); !w.empty()) std::cout << "  warning: " << w << "\n";
     Table t;
     t.header = {"parameter", "type", "default", "range / choices", "doc"};
     for (const auto& s : d.schema) {
@@ -143,7 +153,7 @@ int cmd_plugins() {
       if (!s.choices.empty()) {
         for (const auto& c : s.choices) range += (range.empty() ? "" : " | ") + c;
       } else if (s.min || s.max) {
-        range = "[" + (s.min ? format_number(*s.min) : "-inf") + ", " + (s.max ? format_number(*s.max) : "inf") + "]";
+        range = interval_str(s);
       }
       t.rows.push_back({s.name, param_type_name(s.type), param_value_str(s.default_value), range, s.doc});
     }
@@ -152,7 +162,7 @@ int cmd_plugins() {
   for (const auto& e : errors) std::cout << "warning: " << e << "\n";
   if (plugins.empty()) {
     std::cout << "no plugins found; searched:";
-    for (const auto& d : plugin_search_path()) std::cout << " " << d.string();
+    for (const auto& d : plugin_search_dirs()) std::cout << " " << d.dir.string() << " (" << d.origin << ")";
     std::cout << "\n";
   }
   return kOk;

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "plugin_commands.hpp"
 #include "scale_commands.hpp"
 #include "genlab/allocator.hpp"
 #include "genlab/blas.hpp"
@@ -72,10 +73,13 @@ int main(int argc, char** argv) {
   calibrate->add_option("--k", calibrate_args.k, "k of the precision/recall k-NN manifolds")->capture_default_str();
   calibrate->add_option("--data-path", calibrate_args.data_path, "folder of the Fashion-MNIST files")->capture_default_str();
 
+  PluginCommands plugin_commands;  // test-plugin, new-plugin
+  add_plugin_commands(app, plugin_commands);
   CLI11_PARSE(app, argc, argv);
   try {
     const std::string self_exe = std::filesystem::read_symlink("/proc/self/exe").string();
     if (const auto rc = scale.dispatch(self_exe)) return *rc;
+    if (int rc = kOk; run_plugin_commands(plugin_commands, rc)) return rc;
     if (*run) return cmd_run(run_args, self_exe);
     if (*validate) return cmd_validate(validate_file, validate_sets);
     if (*plugins) return cmd_plugins();

@@ -1,18 +1,21 @@
 // Plugin "ae": a deterministic MLP or conv autoencoder (arch) with a Bernoulli (BCE) or Gaussian
 // (MSE) reconstruction loss. It has no prior, so it does not sample; it reconstructs and encodes
-// (logvar is returned as zeros so shared metrics such as active units still apply).
+// (logvar is returned as zeros so shared metrics such as active units still apply; it declares
+// no Gaussian posterior, so the harness computes no KL from it).
 #include "genlab/builders.hpp"
+#include "genlab/latent.hpp"
+#include "genlab/modular_model.hpp"
 #include "genlab/plugin.hpp"
 
 using namespace genlab;
 
 namespace {
 
-class Ae final : public Model {
+class Ae final : public ModularModel {
  public:
   static ModelDescription describe() {
     Schema schema = network_schema();
-    schema.push_back(int_param("latent_dim", 20, "size of the code z").at_least(1).at_most(4096));
+    schema.push_back(latent_dim_param(20, "size of the code z"));
     schema.push_back(string_param("likelihood", "bernoulli",
                                   "loss: bernoulli = summed BCE, gaussian = summed squared error / 2")
                          .one_of({"bernoulli", "gaussian"}));
@@ -23,17 +26,17 @@ class Ae final : public Model {
   void init(InitContext& ctx) override {
     const Params& p = ctx.params();
     latent_ = static_cast<std::size_t>(p.get_int("latent_dim"));
-    bernoulli_ = p.get_string("likelihood") == "bernoulli";
+    likelihood_ = likelihood_from(p);
     const NetworkSpec net = NetworkSpec::from(p);
-    encoder_ = make_encoder<float>(net, ctx.data().sample_shape, latent_, ctx.init_rng());
-    decoder_ = make_decoder<float>(net, latent_, ctx.data().sample_shape, ctx.init_rng());
+    encoder_ = &add_module("encoder/", make_encoder<float>(net, ctx.data().sample_shape, latent_, ctx.init_rng()));
+    decoder_ = &add_module("decoder/", make_decoder<float>(net, latent_, ctx.data().sample_shape, ctx.init_rng()));
     optimizer_ = &ctx.make_optimizer("model", parameters());
   }
 
   Metrics train_step(const Batch& batch, StepContext&) override {
     const Var x(batch.x);                         // x: (B, D)
     const Var logits = (*decoder_)((*encoder_)(x));  // z: (B, Z) -> logits: (B, D)
-    const Var loss = reconstruction_loss(logits, x) * (1.f / static_cast<float>(batch.size()));
+    const Var loss = reconstruction_loss(likelihood_, logits, x) * (1.f / static_cast<float>(batch.size()));
     optimizer_->zero_grad();
     loss.backward();
     optimizer_->step();
@@ -46,22 +49,7 @@ class Ae final : public Model {
     const float inv_b = 1.f / static_cast<float>(batch.size());
     const double bce_v = (bce_with_logits(logits, x, Reduction::Sum) * inv_b).item();
     const double mse_v = (mse(sigmoid(logits), x, Reduction::Sum) * inv_b).item();
-    return {{"recon_bce", bce_v}, {"recon_mse", mse_v}, {"loss", bernoulli_ ? bce_v : 0.5 * mse_v}};
-  }
-
-  std::vector<NamedParameter<float>> parameters() override {
-    auto params = encoder_->parameters("encoder/");
-    for (auto& p : decoder_->parameters("decoder/")) params.push_back(std::move(p));
-    return params;
-  }
-  std::vector<std::pair<std::string, Tensor<float>*>> buffers() override {
-    auto b = encoder_->buffers("encoder/");
-    for (auto& d : decoder_->buffers("decoder/")) b.push_back(d);
-    return b;
-  }
-  void set_training(bool on) override {
-    encoder_->set_training(on);
-    decoder_->set_training(on);
+    return {{"recon_bce", bce_v}, {"recon_mse", mse_v}, {"loss", likelihood_ == Likelihood::Bernoulli ? bce_v : 0.5 * mse_v}};
   }
 
   Tensor<float> reconstruct(const Batch& batch) override {
@@ -77,14 +65,9 @@ class Ae final : public Model {
   std::size_t latent_dim() const override { return latent_; }
 
  private:
-  Var reconstruction_loss(const Var& logits, const Var& x) const {
-    if (bernoulli_) return bce_with_logits(logits, x, Reduction::Sum);
-    return mse(sigmoid(logits), x, Reduction::Sum) * 0.5f;
-  }
-
   std::size_t latent_ = 0;
-  bool bernoulli_ = true;
-  std::unique_ptr<Sequential<float>> encoder_, decoder_;
+  Likelihood likelihood_ = Likelihood::Bernoulli;
+  Sequential<float>*encoder_ = nullptr, *decoder_ = nullptr;
   Optimizer<float>* optimizer_ = nullptr;
 };
 

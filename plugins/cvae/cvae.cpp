@@ -3,31 +3,27 @@
 // the image (mlp) or to the flattened conv features (conv) and to z. It generates images of
 // requested classes; its ELBO and IWAE bound are of log p(x|y), not log p(x). Shared metrics
 // (active units, IWAE, class grids) are computed by the harness.
-#include <cmath>
-#include <numbers>
-
 #include "genlab/builders.hpp"
 #include "genlab/error.hpp"
+#include "genlab/latent.hpp"
+#include "genlab/modular_model.hpp"
 #include "genlab/plugin.hpp"
 
 using namespace genlab;
 
 namespace {
 
-// x: (B, ...) -> (k * B, ...): k copies stacked, row r = copy r / B of row r % B.
-Var repeat_rows(const Var& x, std::size_t k) { return concat(std::vector<Var>(k, x), 0); }
-
-class Cvae final : public Model {
+class Cvae final : public ModularModel {
  public:
   static ModelDescription describe() {
     Schema schema = network_schema();
-    schema.push_back(int_param("latent_dim", 20, "size of z").at_least(1).at_most(4096));
-    schema.push_back(string_param("likelihood", "bernoulli",
-                                  "decoder: bernoulli = summed BCE, gaussian = summed squared error / 2 (unit variance)")
-                         .one_of({"bernoulli", "gaussian"}));
-    schema.push_back(float_param("beta", 1.0, "weight of the KL term (beta-VAE when != 1)").at_least(0).at_most(1e6));
-    return {"cvae", "1.0.0", "Conditional VAE (MLP or conv): encoder and decoder see the one-hot label",
-            kReconstructs | kEncodes | kSamples | kConditional | kImportanceWeights, schema};
+    schema.insert(schema.end(), {latent_dim_param(20), likelihood_param(), beta_param()});
+    ModelDescription d{"cvae", "1.0.0", "Conditional VAE (MLP or conv): encoder and decoder see the one-hot label",
+                       kReconstructs | kEncodes | kSamples | kConditional | kImportanceWeights | kGaussianPosterior |
+                           kStandardNormalPrior,
+                       schema};
+    d.metric_cards = elbo_metric_cards();
+    return d;
   }
 
   void init(InitContext& ctx) override {
@@ -35,73 +31,39 @@ class Cvae final : public Model {
     const Shape& shape = ctx.data().sample_shape;
     latent_ = static_cast<std::size_t>(p.get_int("latent_dim"));
     classes_ = ctx.data().num_classes;
-    dim_ = ctx.data().dim;
     beta_ = static_cast<float>(p.get_float("beta"));
-    bernoulli_ = p.get_string("likelihood") == "bernoulli";
+    likelihood_ = likelihood_from(p);
     if (classes_ == 0) throw ConfigError("cvae needs a labelled data set (data '" + ctx.data().name + "' has no classes)");
     const NetworkSpec net = NetworkSpec::from(p);
     Rng& rng = ctx.init_rng();
     // conv: trunk x -> features (B, F), head [features, y] -> (B, 2Z) is one Linear;
     // mlp: the trunk is the identity (F = D), the head the whole MLP on [x, y].
-    std::size_t features = dim_;
-    if (net.conv()) {
-      trunk_ = make_conv_encoder<float>(shape, net.channels, net.activation, net.batch_norm, rng);
-      features = conv_feature_size(shape, net.channels);
-    } else {
-      trunk_ = std::make_unique<Sequential<float>>();
-    }
+    const std::size_t features = net.conv() ? conv_feature_size(shape, net.channels) : ctx.data().dim;
+    trunk_ = &add_module("encoder/", net.conv() ? make_conv_encoder<float>(shape, net.channels, net.activation,
+                                                                           net.batch_norm, rng)
+                                                : std::make_unique<Sequential<float>>());
     const std::vector<std::int64_t> head_hidden = net.conv() ? std::vector<std::int64_t>{} : net.hidden;
-    head_ = make_mlp<float>(layer_sizes(features + classes_, head_hidden, 2 * latent_), net.activation, rng);
-    decoder_ = make_decoder<float>(net, latent_ + classes_, shape, rng);  // [z, y] -> logits
+    head_ = &add_module("encoder/", make_mlp<float>(layer_sizes(features + classes_, head_hidden, 2 * latent_),
+                                                    net.activation, rng));
+    decoder_ = &add_module("decoder/", make_decoder<float>(net, latent_ + classes_, shape, rng));  // [z, y] -> logits
     optimizer_ = &ctx.make_optimizer("model", parameters());
   }
 
   Metrics train_step(const Batch& batch, StepContext& ctx) override {
     const Var x(batch.x), y = one_hot(batch.y, batch.size());  // x: (B, D), y: (B, C)
     const auto [mu, logvar] = encode_vars(x, y);               // (B, Z) each
-    const Var eps(ctx.noise.normal_tensor<float>(mu.shape(), 0.f, 1.f));
-    const Var z = mu + exp(logvar * 0.5f) * eps;               // z: (B, Z)
-    const Var logits = decode_logits(z, y);                    // (B, D)
-    const float inv_b = 1.f / static_cast<float>(batch.size());
-    const Var recon = reconstruction_loss(logits, x) * inv_b;
-    const Var kl = gaussian_kl(mu, logvar, Reduction::Sum) * inv_b;
-    const Var loss = recon + kl * beta_;
+    const Var logits = decode_logits(reparameterize(mu, logvar, ctx.noise), y);  // z: (B, Z) -> (B, D)
+    const ElboTerms terms = elbo_loss(likelihood_, beta_, logits, x, mu, logvar);
     optimizer_->zero_grad();
-    loss.backward();
+    terms.loss.backward();
     optimizer_->step();
-    return {{"loss", loss.item()}, {"recon", recon.item()}, {"kl", kl.item()}};
+    return terms.metrics();
   }
 
   Metrics evaluate(const Batch& batch, Rng& eval_rng) override {
     const Var x(batch.x), y = one_hot(batch.y, batch.size());
-    const auto [mu, logvar] = encode_vars(x, y);
-    const Var eps(eval_rng.normal_tensor<float>(mu.shape(), 0.f, 1.f));
-    const Var logits = decode_logits(mu + exp(logvar * 0.5f) * eps, y);
-    const float inv_b = 1.f / static_cast<float>(batch.size());
-    const double bce_v = (bce_with_logits(logits, x, Reduction::Sum) * inv_b).item();
-    const double mse_v = (mse(sigmoid(logits), x, Reduction::Sum) * inv_b).item();
-    const double kl_v = (gaussian_kl(mu, logvar, Reduction::Sum) * inv_b).item();
-    const double trained_recon = bernoulli_ ? bce_v : 0.5 * mse_v;  // -log p(x|z,y)
-    const double log_norm = bernoulli_ ? 0.0 : 0.5 * static_cast<double>(dim_) * std::log(2 * std::numbers::pi);
-    return {{"recon_bce", bce_v}, {"recon_mse", mse_v}, {"kl", kl_v},
-            {"neg_elbo", trained_recon + log_norm + kl_v}, {"loss", trained_recon + beta_ * kl_v}};
-  }
-
-  std::vector<NamedParameter<float>> parameters() override {
-    auto params = trunk_->parameters("encoder/");
-    for (auto& p : head_->parameters("encoder/")) params.push_back(std::move(p));
-    for (auto& p : decoder_->parameters("decoder/")) params.push_back(std::move(p));
-    return params;
-  }
-  std::vector<std::pair<std::string, Tensor<float>*>> buffers() override {
-    auto b = trunk_->buffers("encoder/");
-    for (auto& d : decoder_->buffers("decoder/")) b.push_back(d);
-    return b;
-  }
-  void set_training(bool on) override {
-    trunk_->set_training(on);
-    head_->set_training(on);
-    decoder_->set_training(on);
+    const auto [mu, logvar] = encode_vars(x, y);  // -log p(x|z,y) terms
+    return elbo_metrics(likelihood_, beta_, decode_logits(reparameterize(mu, logvar, eval_rng), y), x, mu, logvar);
   }
 
   Tensor<float> reconstruct(const Batch& batch) override {
@@ -133,31 +95,15 @@ class Cvae final : public Model {
     const Var y1 = one_hot(batch.y, b);
     const auto [mu1, logvar1] = encode_vars(Var(batch.x), y1);
     const Var mu = repeat_rows(mu1, k), logvar = repeat_rows(logvar1, k);  // (kB, Z)
-    const Var z = mu + exp(logvar * 0.5f) * Var(rng.normal_tensor<float>(mu.shape(), 0.f, 1.f));
-    const Var x = repeat_rows(Var(batch.x), k);                            // (kB, D)
-    const Var zero(zeros<float>(z.shape()));
-    const Var log_pz = sum(gaussian_log_density(z, zero, zero, Reduction::None), {1});
-    const Var log_qz = sum(gaussian_log_density(z, mu, logvar, Reduction::None), {1});
+    const Var z = reparameterize(mu, logvar, rng);
     const Var logits = decode_logits(z, repeat_rows(y1, k));
-    return reshape(log_likelihood(logits, x) + log_pz - log_qz, {k, b}).value();
+    const Var log_px = log_likelihood_rows(likelihood_, logits, repeat_rows(Var(batch.x), k));  // (kB,)
+    return reshape(log_importance_weight_rows(log_px, z, mu, logvar), {k, b}).value();
   }
 
  private:
-  // labels (n,) -> one-hot (n, C); throws naming the bad label
-  Var one_hot(const std::vector<std::int32_t>& labels, std::size_t n) const {
-    if (labels.size() != n) {
-      throw DataError("cvae: needs one label per image, got " + std::to_string(labels.size()) +
-                      " labels for " + std::to_string(n) + " images");
-    }
-    Tensor<float> t = zeros<float>({n, classes_});
-    for (std::size_t i = 0; i < n; ++i) {
-      if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= classes_) {
-        throw DataError("cvae: label " + std::to_string(labels[i]) + " outside [0, " + std::to_string(classes_) + ")");
-      }
-      t(i, static_cast<std::size_t>(labels[i])) = 1.f;
-    }
-    return Var(t);
-  }
+  // labels (n,) -> one-hot (n, C)
+  Var one_hot(const std::vector<std::int32_t>& labels, std::size_t n) const { return genlab::one_hot(labels, n, classes_); }
   // x: (B, D), y: (B, C) -> mu, logvar: (B, Z)
   std::pair<Var, Var> encode_vars(const Var& x, const Var& y) {
     const Var h = (*head_)(concat(std::vector<Var>{(*trunk_)(x), y}, 1));  // [(B, F), (B, C)] -> (B, 2Z)
@@ -165,21 +111,11 @@ class Cvae final : public Model {
   }
   // z: (B, Z), y: (B, C) -> logits (B, D)
   Var decode_logits(const Var& z, const Var& y) { return (*decoder_)(concat(std::vector<Var>{z, y}, 1)); }
-  Var reconstruction_loss(const Var& logits, const Var& x) const {
-    if (bernoulli_) return bce_with_logits(logits, x, Reduction::Sum);
-    return mse(sigmoid(logits), x, Reduction::Sum) * 0.5f;
-  }
-  // logits, x: (N, D) -> log p(x|z,y) per row: (N,), with the Gaussian's normalising constant
-  Var log_likelihood(const Var& logits, const Var& x) const {
-    if (bernoulli_) return sum(bernoulli_log_density(x, logits, Reduction::None), {1});
-    const Var unit(zeros<float>(x.shape()));
-    return sum(gaussian_log_density(x, sigmoid(logits), unit, Reduction::None), {1});
-  }
 
-  std::size_t dim_ = 0, latent_ = 0, classes_ = 0;
+  std::size_t latent_ = 0, classes_ = 0;
   float beta_ = 1.f;
-  bool bernoulli_ = true;
-  std::unique_ptr<Sequential<float>> trunk_, head_, decoder_;
+  Likelihood likelihood_ = Likelihood::Bernoulli;
+  Sequential<float>*trunk_ = nullptr, *head_ = nullptr, *decoder_ = nullptr;
   Optimizer<float>* optimizer_ = nullptr;
 };
 

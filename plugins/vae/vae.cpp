@@ -3,90 +3,53 @@
 // (beta-VAE). It provides the importance weights of the IWAE bound but does not compute shared
 // metrics (active units, IWAE, FID): the harness does, via encode(), sample() and
 // log_importance_weights().
-#include <cmath>
-#include <numbers>
-
 #include "genlab/builders.hpp"
+#include "genlab/latent.hpp"
+#include "genlab/modular_model.hpp"
 #include "genlab/plugin.hpp"
 
 using namespace genlab;
 
 namespace {
 
-// x: (B, ...) -> (k * B, ...): k copies stacked, row r = copy r / B of row r % B.
-Var repeat_rows(const Var& x, std::size_t k) { return concat(std::vector<Var>(k, x), 0); }
-
-class Vae final : public Model {
+class Vae final : public ModularModel {
  public:
   static ModelDescription describe() {
     Schema schema = network_schema();
-    schema.push_back(int_param("latent_dim", 20, "size of z").at_least(1).at_most(4096));
-    schema.push_back(string_param("likelihood", "bernoulli",
-                                  "decoder: bernoulli = summed BCE, gaussian = summed squared error / 2 (unit variance)")
-                         .one_of({"bernoulli", "gaussian"}));
-    schema.push_back(float_param("beta", 1.0, "weight of the KL term (beta-VAE when != 1)").at_least(0).at_most(1e6));
-    return {"vae", "1.1.0", "Variational autoencoder (MLP or conv), Bernoulli or Gaussian decoder, beta on the KL",
-            kReconstructs | kEncodes | kSamples | kImportanceWeights, schema};
+    schema.insert(schema.end(), {latent_dim_param(20), likelihood_param(), beta_param()});
+    ModelDescription d{"vae", "1.1.0", "Variational autoencoder (MLP or conv), Bernoulli or Gaussian decoder, beta on the KL",
+                       kReconstructs | kEncodes | kSamples | kImportanceWeights | kGaussianPosterior | kStandardNormalPrior,
+                       schema};
+    d.metric_cards = elbo_metric_cards();
+    return d;
   }
 
   void init(InitContext& ctx) override {
     const Params& p = ctx.params();
-    dim_ = ctx.data().dim;
     latent_ = static_cast<std::size_t>(p.get_int("latent_dim"));
     beta_ = static_cast<float>(p.get_float("beta"));
-    bernoulli_ = p.get_string("likelihood") == "bernoulli";
+    likelihood_ = likelihood_from(p);
     const NetworkSpec net = NetworkSpec::from(p);
-    encoder_ = make_encoder<float>(net, ctx.data().sample_shape, 2 * latent_, ctx.init_rng());
-    decoder_ = make_decoder<float>(net, latent_, ctx.data().sample_shape, ctx.init_rng());
+    encoder_ = &add_module("encoder/", make_encoder<float>(net, ctx.data().sample_shape, 2 * latent_, ctx.init_rng()));
+    decoder_ = &add_module("decoder/", make_decoder<float>(net, latent_, ctx.data().sample_shape, ctx.init_rng()));
     optimizer_ = &ctx.make_optimizer("model", parameters());
   }
 
   Metrics train_step(const Batch& batch, StepContext& ctx) override {
     const Var x(batch.x);                                      // x: (B, D)
     const auto [mu, logvar] = encode_vars(x);                  // (B, Z) each
-    const Var eps(ctx.noise.normal_tensor<float>(mu.shape(), 0.f, 1.f));
-    const Var z = mu + exp(logvar * 0.5f) * eps;               // z: (B, Z)
-    const Var logits = (*decoder_)(z);                         // (B, D)
-    const float inv_b = 1.f / static_cast<float>(batch.size());
-    const Var recon = reconstruction_loss(logits, x) * inv_b;  // per image
-    const Var kl = gaussian_kl(mu, logvar, Reduction::Sum) * inv_b;
-    const Var loss = recon + kl * beta_;
+    const Var logits = (*decoder_)(reparameterize(mu, logvar, ctx.noise));  // z: (B, Z) -> (B, D)
+    const ElboTerms terms = elbo_loss(likelihood_, beta_, logits, x, mu, logvar);
     optimizer_->zero_grad();
-    loss.backward();
+    terms.loss.backward();
     optimizer_->step();
-    return {{"loss", loss.item()}, {"recon", recon.item()}, {"kl", kl.item()}};
+    return terms.metrics();
   }
 
   Metrics evaluate(const Batch& batch, Rng& eval_rng) override {
     const Var x(batch.x);
     const auto [mu, logvar] = encode_vars(x);
-    const Var eps(eval_rng.normal_tensor<float>(mu.shape(), 0.f, 1.f));
-    const Var logits = (*decoder_)(mu + exp(logvar * 0.5f) * eps);
-    const float inv_b = 1.f / static_cast<float>(batch.size());
-    const Var mean = sigmoid(logits);
-    const double bce_v = (bce_with_logits(logits, x, Reduction::Sum) * inv_b).item();
-    const double mse_v = (mse(mean, x, Reduction::Sum) * inv_b).item();
-    const double kl_v = (gaussian_kl(mu, logvar, Reduction::Sum) * inv_b).item();
-    // -log p(x|z): BCE, or the unit-variance Gaussian with its constant (so it is a true ELBO)
-    const double trained_recon = bernoulli_ ? bce_v : 0.5 * mse_v;
-    const double log_norm = bernoulli_ ? 0.0 : 0.5 * static_cast<double>(dim_) * std::log(2 * std::numbers::pi);
-    return {{"recon_bce", bce_v}, {"recon_mse", mse_v}, {"kl", kl_v},
-            {"neg_elbo", trained_recon + log_norm + kl_v}, {"loss", trained_recon + beta_ * kl_v}};
-  }
-
-  std::vector<NamedParameter<float>> parameters() override {
-    auto params = encoder_->parameters("encoder/");
-    for (auto& p : decoder_->parameters("decoder/")) params.push_back(std::move(p));
-    return params;
-  }
-  std::vector<std::pair<std::string, Tensor<float>*>> buffers() override {
-    auto b = encoder_->buffers("encoder/");
-    for (auto& d : decoder_->buffers("decoder/")) b.push_back(d);
-    return b;
-  }
-  void set_training(bool on) override {
-    encoder_->set_training(on);
-    decoder_->set_training(on);
+    return elbo_metrics(likelihood_, beta_, (*decoder_)(reparameterize(mu, logvar, eval_rng)), x, mu, logvar);
   }
 
   Tensor<float> reconstruct(const Batch& batch) override {
@@ -107,16 +70,11 @@ class Vae final : public Model {
 
   // x: (B, D) -> log p(x|z) + log p(z) - log q(z|x): (k, B), with z ~ q(z|x) drawn from rng.
   Tensor<float> log_importance_weights(const Batch& batch, std::size_t k, Rng& rng) override {
-    const std::size_t b = batch.size();
     const auto [mu1, logvar1] = encode_vars(Var(batch.x));
     const Var mu = repeat_rows(mu1, k), logvar = repeat_rows(logvar1, k);  // (kB, Z)
-    const Var z = mu + exp(logvar * 0.5f) * Var(rng.normal_tensor<float>(mu.shape(), 0.f, 1.f));
-    const Var x = repeat_rows(Var(batch.x), k);                            // (kB, D)
-    const Var zero(zeros<float>(z.shape()));
-    const Var log_pz = sum(gaussian_log_density(z, zero, zero, Reduction::None), {1});
-    const Var log_qz = sum(gaussian_log_density(z, mu, logvar, Reduction::None), {1});
-    const Var log_w = log_likelihood((*decoder_)(z), x) + log_pz - log_qz;  // (kB,)
-    return reshape(log_w, {k, b}).value();
+    const Var z = reparameterize(mu, logvar, rng);
+    const Var log_px = log_likelihood_rows(likelihood_, (*decoder_)(z), repeat_rows(Var(batch.x), k));  // (kB,)
+    return reshape(log_importance_weight_rows(log_px, z, mu, logvar), {k, batch.size()}).value();
   }
 
  private:
@@ -125,22 +83,11 @@ class Vae final : public Model {
     const Var h = (*encoder_)(x);
     return {slice(h, 1, 0, latent_), slice(h, 1, latent_, 2 * latent_)};
   }
-  // summed over pixels, not yet averaged over the batch
-  Var reconstruction_loss(const Var& logits, const Var& x) const {
-    if (bernoulli_) return bce_with_logits(logits, x, Reduction::Sum);
-    return mse(sigmoid(logits), x, Reduction::Sum) * 0.5f;
-  }
-  // logits, x: (N, D) -> log p(x|z) per row: (N,), with the Gaussian's normalising constant
-  Var log_likelihood(const Var& logits, const Var& x) const {
-    if (bernoulli_) return sum(bernoulli_log_density(x, logits, Reduction::None), {1});
-    const Var unit(zeros<float>(x.shape()));  // log variance 0
-    return sum(gaussian_log_density(x, sigmoid(logits), unit, Reduction::None), {1});
-  }
 
-  std::size_t dim_ = 0, latent_ = 0;
+  std::size_t latent_ = 0;
   float beta_ = 1.f;
-  bool bernoulli_ = true;
-  std::unique_ptr<Sequential<float>> encoder_, decoder_;
+  Likelihood likelihood_ = Likelihood::Bernoulli;
+  Sequential<float>*encoder_ = nullptr, *decoder_ = nullptr;
   Optimizer<float>* optimizer_ = nullptr;
 };
 

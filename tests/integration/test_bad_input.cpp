@@ -150,3 +150,15 @@ TEST_CASE("bad input: an output folder that cannot be written is named") {
   CHECK(r.exit_code == 5);
   CHECK(r.output.find("/proc/genlab-results") != std::string::npos);
 }
+
+TEST_CASE("bad input: [train.optimizer.<group>] for a group the plugin does not declare names it and the nearest") {
+  TempDir dir("bad-group");
+  const auto r = try_experiment(dir, std::string(kValid) + "[train.optimizer]\nname = \"adam\"\n[train.optimizer.modle]\nlr = 1e-4\n",
+                                "", "validate");
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("[train.optimizer.modle]: plugin 'vae' has no optimizer group 'modle' (its groups: model)") !=
+        std::string::npos);
+  CHECK(r.output.find("did you mean 'model'?") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "out"));
+}

@@ -67,9 +67,12 @@ TEST_CASE("cli: dry run lists every cell with its id, and plugins lists schemas"
   const auto plugins = run_cli("plugins");
   INFO(plugins.output);
   CHECK(plugins.exit_code == 0);
-  CHECK(plugins.output.find("vae 1.0.0") != std::string::npos);
+  CHECK(plugins.output.find("\nvae 1.1.0 — ") != std::string::npos);  // a line of its own ("cvae 1.0.0" must not match)
+  CHECK(plugins.output.find("\ncvae 1.0.0 — ") != std::string::npos);
   CHECK(plugins.output.find("latent_dim") != std::string::npos);
   CHECK(plugins.output.find("bernoulli | gaussian") != std::string::npos);
+  CHECK(plugins.output.find("| [0, 1)") != std::string::npos);  // classifier dropout: >= 0 and < 1 (strict)
+  CHECK(plugins.output.find("optimizer groups: model") != std::string::npos);
 }
 
 TEST_CASE("cli: a huge learning rate marks its run diverged and the grid still finishes (--jobs 2)") {

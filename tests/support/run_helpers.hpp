@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -46,36 +45,7 @@ inline std::string write_file(const fs::path& file, const std::string& bytes) {
   return file.string();
 }
 
-// "" when the two run files hold bitwise-identical metrics (train series except samples_per_s,
-// eval series) and checkpoints; otherwise what differs first.
-inline std::string compare_runs(const fs::path& a, const fs::path& b) {
-  const RunSummary sa = read_run(a), sb = read_run(b);
-  auto same_series = [](const std::map<std::string, std::vector<double>>& x,
-                        const std::map<std::string, std::vector<double>>& y, const std::string& group) -> std::string {
-    if (x.size() != y.size()) return group + ": different metric sets";
-    for (const auto& [k, v] : x) {
-      if (k == "samples_per_s") continue;
-      const auto it = y.find(k);
-      if (it == y.end()) return group + "/" + k + " missing";
-      if (v.size() != it->second.size()) {
-        return group + "/" + k + ": " + std::to_string(v.size()) + " vs " + std::to_string(it->second.size()) + " values";
-      }
-      if (std::memcmp(v.data(), it->second.data(), v.size() * sizeof(double)) != 0) return group + "/" + k + " differs";
-    }
-    return "";
-  };
-  if (auto d = same_series(sa.train, sb.train, "train"); !d.empty()) return d;
-  if (auto d = same_series(sa.eval, sb.eval, "eval"); !d.empty()) return d;
-  if (sa.checkpoint_step != sb.checkpoint_step) return "checkpoint steps differ";
-  std::int64_t step = 0;
-  const Checkpoint ca = read_checkpoint(a, &step), cb = read_checkpoint(b, &step);
-  if (ca.size() != cb.size()) return "checkpoints hold different entries";
-  for (const auto& [k, t] : ca) {
-    const auto it = cb.find(k);
-    if (it == cb.end()) return "checkpoint entry " + k + " missing";
-    if (!(t == it->second)) return "checkpoint entry " + k + " differs";
-  }
-  return "";
-}
+// "" when the two run files hold bitwise-identical metrics and checkpoints (store.hpp).
+inline std::string compare_runs(const fs::path& a, const fs::path& b) { return compare_run_files(a, b); }
 
 }  // namespace genlab::testing

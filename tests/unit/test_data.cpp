@@ -307,3 +307,49 @@ TEST_CASE("data: bad magic numbers, truncation, corrupt gzip and inconsistent co
     CHECK_THROWS_WITH_AS(load_data(fashion(dir.path()), 0), doctest::Contains("out of range 0..9"), DataError);
   }
 }
+
+TEST_CASE("data: two-domain batches draw domain B from its own order stream, each B row once per B epoch") {
+  Dataset d;
+  d.name = "two_domain_test";
+  d.sample_shape = {1};
+  d.x = Tensor<float>::from_shape({12, 1});
+  for (std::size_t i = 0; i < 12; ++i) d.x(i, 0) = static_cast<float>(i);  // A: 0..11
+  d.y.assign(12, 0);
+  d.x_b = Tensor<float>::from_shape({10, 1});
+  for (std::size_t i = 0; i < 10; ++i) d.x_b(i, 0) = 100.f + static_cast<float>(i);  // B: 100..109
+  d.y_b = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  REQUIRE(d.two_domain());
+  auto b_rows = [&](std::int64_t step) {
+    Batch b;
+    b.x = Tensor<float>::from_shape({4, 1});
+    add_domain_b(b, d, 7, step, 4);
+    REQUIRE(b.x_b.shape()[0] == 4);
+    REQUIRE(b.y_b.size() == 4);
+    std::vector<int> rows;
+    for (std::size_t i = 0; i < 4; ++i) {
+      rows.push_back(static_cast<int>(b.x_b(i, 0)) - 100);
+      CHECK(b.y_b[i] == rows.back());  // labels travel with their rows
+    }
+    return rows;
+  };
+  // steps 0..4 cover 20 B rows = two B epochs of 10: each row exactly twice, each epoch once
+  std::vector<int> seen;
+  for (std::int64_t s = 0; s < 5; ++s) {
+    for (int r : b_rows(s)) seen.push_back(r);
+  }
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    std::vector<int> e(seen.begin() + epoch * 10, seen.begin() + epoch * 10 + 10);
+    std::sort(e.begin(), e.end());
+    CHECK(e == std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  }
+  CHECK(b_rows(3) == b_rows(3));  // a function of the step alone: resume needs no state
+  const auto a_order = epoch_order(10, 7, 0);
+  CHECK(std::vector<std::size_t>(seen.begin(), seen.begin() + 10) != std::vector<std::size_t>(a_order.begin(), a_order.end()));
+  Dataset one = d;  // one-domain sets: no-op
+  one.x_b = Tensor<float>();  // 0-D: no domain B
+  one.y_b.clear();
+  Batch b;
+  b.x = Tensor<float>::from_shape({4, 1});
+  add_domain_b(b, one, 7, 0, 4);
+  CHECK_FALSE(b.two_domain());
+}

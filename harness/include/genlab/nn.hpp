@@ -47,10 +47,10 @@ class Module {
   Variable<T> operator()(const Variable<T>& x) { return forward(x); }
 
   // Appends this module's parameters, names prefixed by `prefix` ("encoder/fc1/" + "W").
-  virtual void collect_parameters(const std::string& prefix, std::vector<NamedParameter<T>>& out) {}
+  virtual void collect_parameters(const std::string& /*prefix*/, std::vector<NamedParameter<T>>& /*out*/) {}
   // Non-trainable state (batch-norm running statistics), same naming.
-  virtual void collect_buffers(const std::string& prefix,
-                               std::vector<std::pair<std::string, Tensor<T>*>>& out) {}
+  virtual void collect_buffers(const std::string& /*prefix*/,
+                               std::vector<std::pair<std::string, Tensor<T>*>>& /*out*/) {}
   virtual void set_training(bool on) { training_ = on; }
   bool training() const { return training_; }
 

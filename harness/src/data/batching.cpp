@@ -1,5 +1,6 @@
 // The seeded data order of a run and batch gathering: epoch_order() is a pure function of
 // (seed, epoch), so BatchCursor's state is just (epoch, position). It does not load data.
+#include <algorithm>
 #include <cstring>
 
 #include "genlab/data.hpp"
@@ -10,6 +11,39 @@ namespace genlab {
 
 std::vector<std::size_t> epoch_order(std::size_t n, std::uint64_t seed, std::int64_t epoch) {
   return Rng(seed, "data").derive("epoch " + std::to_string(epoch)).permutation(n);
+}
+
+Batch batch_of(const Dataset& data, std::size_t begin, std::size_t end) {
+  const std::size_t dim = data.x.shape()[1];
+  Batch b;
+  b.x = Tensor<float>::from_shape({end - begin, dim});
+  std::copy(data.x.data() + begin * dim, data.x.data() + end * dim, b.x.data());
+  if (!data.y.empty()) b.y.assign(data.y.begin() + begin, data.y.begin() + end);
+  if (data.two_domain()) {  // domain B's rows begin.. in stored order, wrapping around N_b
+    std::vector<std::size_t> rows(end - begin);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = (begin + i) % data.x_b.shape()[0];
+    b.x_b = gather_rows(data.x_b, rows.data(), rows.size());
+    if (!data.y_b.empty()) b.y_b = gather_labels(data.y_b, rows.data(), rows.size());
+  }
+  return b;
+}
+
+void add_domain_b(Batch& batch, const Dataset& data, std::uint64_t seed, std::int64_t step, std::size_t batch_size) {
+  if (!data.two_domain()) return;
+  const std::size_t n_b = data.x_b.shape()[0], count = batch.size();
+  std::vector<std::size_t> rows(count), order;
+  std::int64_t order_epoch = -1;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t global = static_cast<std::size_t>(step) * batch_size + i;
+    const auto epoch = static_cast<std::int64_t>(global / n_b);
+    if (epoch != order_epoch) {
+      order = Rng(seed, "data/b").derive("epoch " + std::to_string(epoch)).permutation(n_b);
+      order_epoch = epoch;
+    }
+    rows[i] = order[global % n_b];
+  }
+  batch.x_b = gather_rows(data.x_b, rows.data(), count);
+  if (!data.y_b.empty()) batch.y_b = gather_labels(data.y_b, rows.data(), count);
 }
 
 Tensor<float> gather_rows(const Tensor<float>& x, const std::size_t* idx, std::size_t count) {

@@ -9,7 +9,6 @@
 
 #include "genlab/error.hpp"
 #include "genlab/loader.hpp"
-#include "run/evaluator.hpp"
 
 namespace genlab {
 

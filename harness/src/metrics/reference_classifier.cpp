@@ -110,7 +110,7 @@ ReferenceClassifier ReferenceClassifier::load(const fs::path& file, const fs::pa
   rc.data_ = data_info_of(s.spec.data_name, data_path, s.spec.seed);
   s.optimizers = std::make_unique<OptimizerSet>(s.spec, 1);
   s.model = s.plugin->create();
-  HarnessInitContext ctx(params, rc.data_, s.spec.seed, *s.optimizers);  // its init draws are overwritten below
+  HarnessInitContext ctx(params, rc.data_, s.spec.seed, *s.optimizers, d);  // its init draws are overwritten below
   call_plugin(d.name, [&] { s.model->init(ctx); });
   const Checkpoint c = read_checkpoint(file);
   try {

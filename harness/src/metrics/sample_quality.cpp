@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "genlab/error.hpp"
+#include "genlab/image.hpp"
 #include "genlab/loader.hpp"
 
 namespace fs = std::filesystem;
@@ -34,7 +35,8 @@ Tensor<float> draw_samples(Model& model, const ModelDescription& d, const DataIn
     const std::size_t count = std::min(n, begin + batch) - begin;
     std::vector<std::int32_t> wanted;
     if (conditional) wanted.assign(labels.begin() + begin, labels.begin() + begin + count);
-    const Tensor<float> x = call_plugin(d.name, [&] { return model.sample(count, wanted, rng); });
+    const Tensor<float> x =
+        to_unit_range(call_plugin(d.name, [&] { return model.sample(count, wanted, rng); }), d.output_range);
     if (x.size() != count * data.dim) {
       throw PluginError("plugin '" + d.name + "': sample(" + std::to_string(count) + ") returned shape " +
                         shape_str(shape_of(x)) + ", expected (" + std::to_string(count) + ", " +

@@ -1,4 +1,5 @@
-// Plugin discovery and loading through Boost.DLL: search path, ABI check first, lifetime safety.
+// Plugin discovery and loading through Boost.DLL: run-time search path, ABI check first, then
+// the build stamp, shadowing, lifetime safety.
 // It does not call into a model beyond describe() and the factory.
 #include "genlab/loader.hpp"
 
@@ -12,6 +13,7 @@
 #include "genlab/error.hpp"
 #include "genlab/hash.hpp"
 #include "genlab/plugin.hpp"
+#include "genlab/version.hpp"
 
 namespace fs = std::filesystem;
 
@@ -21,7 +23,8 @@ std::string capabilities_str(unsigned capabilities) {
   static const std::pair<unsigned, const char*> names[] = {
       {kReconstructs, "reconstructs"}, {kEncodes, "encodes"},           {kSamples, "samples"},
       {kConditional, "conditional"},   {kDiscriminates, "discriminates"}, {kTranslates, "translates"},
-      {kClassifies, "classifies"},     {kImportanceWeights, "importance weights"}};
+      {kClassifies, "classifies"},     {kImportanceWeights, "importance weights"},
+      {kGaussianPosterior, "gaussian posterior"}, {kStandardNormalPrior, "N(0, I) prior"}};
   std::string out;
   for (const auto& [bit, name] : names) {
     if (capabilities & bit) out += (out.empty() ? "" : ", ") + std::string(name);
@@ -29,27 +32,78 @@ std::string capabilities_str(unsigned capabilities) {
   return out.empty() ? "none" : out;
 }
 
+const char* output_range_str(OutputRange range) {
+  switch (range) {
+    case OutputRange::Unit: return "unit (0, 1)";
+    case OutputRange::Symmetric: return "symmetric [-1, 1]";
+    case OutputRange::Unbounded: return "unbounded";
+  }
+  return "?";
+}
+
+const MetricCard* find_metric_card(const ModelDescription& d, const std::string& metric) {
+  for (const MetricCard& c : d.metric_cards) {
+    if (c.name == metric) return &c;
+  }
+  return nullptr;
+}
+
 std::string plugin_file_name(const std::string& name) { return "libgenlab_" + name + ".so"; }
 
-std::vector<fs::path> plugin_search_path() {
-  std::vector<fs::path> dirs;
+std::vector<PluginDir> plugin_search_dirs() {
+  std::vector<PluginDir> dirs;
+  std::set<fs::path> seen;
+  auto add = [&](const fs::path& dir, const char* origin) {
+    std::error_code ec;
+    const fs::path key = fs::weakly_canonical(dir, ec);
+    if (seen.insert(ec ? dir : key).second) dirs.push_back({dir, origin});
+  };
   if (const char* env = std::getenv("GENLAB_PLUGIN_PATH")) {
     std::stringstream ss(env);
     std::string dir;
     while (std::getline(ss, dir, ':')) {
-      if (!dir.empty()) dirs.emplace_back(dir);
+      if (!dir.empty()) add(dir, "GENLAB_PLUGIN_PATH");
     }
   }
-  dirs.emplace_back(GENLAB_BUILD_PLUGIN_DIR);
-  dirs.emplace_back(GENLAB_INSTALL_PLUGIN_DIR);
   boost::system::error_code ec;
-  const auto exe_dir = boost::dll::program_location(ec).parent_path();
-  if (!ec) {
-    dirs.push_back(fs::path(exe_dir.string()) / ".." / "plugins");
-    dirs.push_back(fs::path(exe_dir.string()) / ".." / "lib" / "genlab" / "plugins");
-  }
+  const auto lib = boost::dll::this_line_location(ec);  // libgenlab.so itself
+  if (!ec) add(fs::path(lib.parent_path().string()) / "genlab" / "plugins", "beside libgenlab");
+  const auto exe = boost::dll::program_location(ec);
+  if (!ec) add(fs::path(exe.parent_path().string()) / ".." / "lib" / "genlab" / "plugins", "beside the executable");
   return dirs;
 }
+
+std::vector<fs::path> plugin_search_path() {
+  std::vector<fs::path> out;
+  for (const auto& d : plugin_search_dirs()) out.push_back(d.dir);
+  return out;
+}
+
+std::string shadowing_warning(const PluginInfo& info) {
+  if (info.shadowed.empty()) return "";
+  std::string msg = "plugin '" + info.description.name + "': using " + info.file.string() + "; it shadows";
+  for (const auto& f : info.shadowed) msg += " " + f.string();
+  return msg + " (first in the search path wins; see GENLAB_PLUGIN_PATH)";
+}
+
+namespace {
+// The string a plugin's stamp symbol returns, or throws naming the file and the symbol.
+std::string stamp_of(boost::dll::shared_library& lib, const fs::path& file, const char* symbol) {
+  if (!lib.has(symbol)) {
+    throw PluginError("plugin " + file.string() + " lacks the symbol " + symbol +
+                      " (built without GENLAB_REGISTER_MODEL of this genlab?)");
+  }
+  const char* value = lib.get_alias<plugin_abi::StampFn>(symbol)();
+  return value ? value : "";
+}
+
+void check_stamp(const fs::path& file, const char* symbol, const char* what, const std::string& plugin_value,
+                 const std::string& own_value) {
+  if (plugin_value == own_value) return;
+  throw PluginError("plugin " + file.string() + " was built with " + what + " '" + plugin_value + "' (symbol " +
+                    symbol + "), but this genlab is '" + own_value + "'; rebuild the plugin against this genlab");
+}
+}  // namespace
 
 Plugin load_plugin_file(const fs::path& file) {
   if (!fs::exists(file)) throw PluginError("plugin file " + file.string() + " does not exist");
@@ -71,6 +125,9 @@ Plugin load_plugin_file(const fs::path& file) {
                       std::to_string(abi) + " (symbol genlab_abi_version), but this genlab expects " +
                       std::to_string(kPluginAbiVersion) + "; rebuild the plugin against this genlab");
   }
+  check_stamp(file, "genlab_sdk_version", "genlab version", stamp_of(lib, file, "genlab_sdk_version"), version());
+  check_stamp(file, "genlab_compiler_abi", "compiler ABI", stamp_of(lib, file, "genlab_compiler_abi"),
+              GENLAB_COMPILER_ABI);
   for (const char* symbol : {"genlab_create_model", "genlab_describe_model"}) {
     if (!lib.has(symbol)) {
       throw PluginError("plugin " + file.string() + " lacks the symbol " + symbol);
@@ -99,18 +156,26 @@ Plugin load_plugin(const std::string& name, const fs::path& explicit_path) {
     }
     return p;
   }
-  const auto dirs = plugin_search_path();
-  for (const auto& dir : dirs) {
-    const fs::path candidate = dir / plugin_file_name(name);
-    if (fs::exists(candidate)) return load_plugin_file(candidate);
+  const auto dirs = plugin_search_dirs();
+  std::vector<fs::path> candidates;
+  for (const auto& d : dirs) {
+    const fs::path candidate = d.dir / plugin_file_name(name);
+    if (fs::exists(candidate)) candidates.push_back(candidate);
+  }
+  if (!candidates.empty()) {
+    Plugin p = load_plugin_file(candidates.front());
+    p.info_.shadowed.assign(candidates.begin() + 1, candidates.end());
+    return p;
   }
   std::set<std::string> available;
   for (const auto& p : discover_plugins()) available.insert(p.info().description.name);
-  std::string msg = "unknown plugin '" + name + "': no " + plugin_file_name(name) + " in";
-  for (const auto& dir : dirs) msg += " " + dir.string();
-  msg += "; available:";
+  const char* env = std::getenv("GENLAB_PLUGIN_PATH");
+  std::string msg = "unknown plugin '" + name + "': no " + plugin_file_name(name) + " in any folder searched:";
+  for (const auto& d : dirs) msg += " " + d.dir.string() + " (" + d.origin + ")";
+  msg += "; GENLAB_PLUGIN_PATH is " + (env ? "'" + std::string(env) + "'" : std::string("not set"));
+  msg += "; [model] path is not set (it names a .so file directly); available:";
   for (const auto& a : available) msg += " " + a;
-  if (available.empty()) msg += " none (set GENLAB_PLUGIN_PATH or [model] path)";
+  if (available.empty()) msg += " none";
   throw PluginError(msg);
 }
 
@@ -131,7 +196,14 @@ std::vector<Plugin> discover_plugins(std::vector<std::string>* errors) {
     for (const auto& file : files) {
       try {
         Plugin p = load_plugin_file(file);
-        if (seen_names.insert(p.info().description.name).second) found.push_back(std::move(p));
+        const std::string& name = p.info().description.name;
+        if (seen_names.insert(name).second) {
+          found.push_back(std::move(p));
+        } else {
+          for (auto& f : found) {
+            if (f.info().description.name == name) f.info_.shadowed.push_back(p.info().file);
+          }
+        }
       } catch (const Error& e) {
         if (errors) errors->push_back(e.what());
       }

@@ -1,4 +1,4 @@
-// Tensor <-> checkpoint entry conversions for the runner. Bit-exact: floats are copied, never
+// Tensor <-> checkpoint entry conversions and whole-model checkpoints. Bit-exact: floats are copied, never
 // converted through text or double.
 #include "run/checkpoint_io.hpp"
 
@@ -61,6 +61,24 @@ void get_rng(const Checkpoint& checkpoint, const std::string& name, Rng& rng) {
   const auto* data = std::get_if<std::vector<std::uint64_t>>(&c.data);
   if (!data || data->size() != 3) throw StoreError("checkpoint entry '" + name + "' is not an RNG state");
   rng.set_state(RngState::from_array({(*data)[0], (*data)[1], (*data)[2]}));
+}
+
+Checkpoint make_checkpoint(Model& model, const OptimizerSet& optimizers, const Rng& noise) {
+  Checkpoint c;
+  for (const auto& p : model.parameters()) c["params/" + p.name] = to_checkpoint(p.variable.value());
+  for (const auto& [name, t] : model.buffers()) c["buffers/" + name] = to_checkpoint(*t);
+  optimizers.save(c);
+  put_tensors(c, "extra/", model.extra_state());
+  put_rng(c, "rng/noise", noise);
+  return c;
+}
+
+void restore_checkpoint(const Checkpoint& c, Model& model, OptimizerSet& optimizers, Rng& noise) {
+  for (auto& p : model.parameters()) from_checkpoint(c, "params/" + p.name, p.variable.mutable_value());
+  for (auto& [name, t] : model.buffers()) from_checkpoint(c, "buffers/" + name, *t);
+  optimizers.load(c);
+  model.load_extra_state(get_tensors(c, "extra/"));
+  get_rng(c, "rng/noise", noise);
 }
 
 }  // namespace genlab

@@ -12,15 +12,6 @@
 
 namespace genlab {
 
-Batch batch_of(const Dataset& data, std::size_t begin, std::size_t end) {
-  const std::size_t dim = data.x.shape()[1];
-  Batch b;
-  b.x = Tensor<float>::from_shape({end - begin, dim});
-  std::copy(data.x.data() + begin * dim, data.x.data() + end * dim, b.x.data());
-  if (!data.y.empty()) b.y.assign(data.y.begin() + begin, data.y.begin() + end);
-  return b;
-}
-
 namespace {
 // Per latent dimension, over a split: sums of the encoder mean, of its square, and of the
 // analytic KL(q(z_j|x) || N(0, 1)) = 0.5 (mu^2 + exp(logvar) - 1 - logvar), in double.
@@ -73,7 +64,7 @@ void add_images(Model& model, const ModelDescription& d, const Dataset& split, c
   if (d.capabilities & kReconstructs) {
     const std::size_t n = std::min<std::size_t>(8, split.x.shape()[0]);
     const Batch b = batch_of(split, 0, n);
-    const Tensor<float> recon = model.reconstruct(b);
+    const Tensor<float> recon = to_unit_range(call_plugin(d.name, [&] { return model.reconstruct(b); }), d.output_range);
     Tensor<float> both = Tensor<float>::from_shape({2 * n, info.dim});
     std::copy(b.x.data(), b.x.data() + n * info.dim, both.data());
     std::copy(recon.data(), recon.data() + n * info.dim, both.data() + n * info.dim);
@@ -86,7 +77,8 @@ void add_images(Model& model, const ModelDescription& d, const Dataset& split, c
     if (d.capabilities & kConditional) {
       for (std::size_t i = 0; i < s.samples; ++i) labels.push_back(static_cast<std::int32_t>(i % std::max<std::size_t>(1, info.num_classes)));
     }
-    const Tensor<float> x = model.sample(s.samples, labels, bank);
+    const Tensor<float> x =
+        to_unit_range(call_plugin(d.name, [&] { return model.sample(s.samples, labels, bank); }), d.output_range);
     const auto cols = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(s.samples))));
     out.images.emplace_back("samples", make_image_grid(x, info.sample_shape, cols));
   }
@@ -130,16 +122,46 @@ void add_iwae(Model& model, const ModelDescription& d, const Dataset& split, con
   out.attrs["neg_elbo_iwae_subset"]["definition"] =
       "negative ELBO (bound on " + of + ") on the IWAE images = -mean over images and the k draws of log w, nats per image";
 }
+// The attributes of a plugin metric: its card (definition, unit, better) if it has one.
+AttrMap plugin_metric_attrs(const ModelDescription& d, const std::string& name, const std::string& split,
+                            std::int64_t n, const char* generic) {
+  AttrMap a = metric_card_attrs(d, name);
+  a.try_emplace("definition", "plugin metric " + name + ", " + generic);
+  a["split"] = split;
+  a["n"] = n;
+  return a;
+}
 }  // namespace
+
+AttrMap metric_card_attrs(const ModelDescription& d, const std::string& name) {
+  AttrMap a;
+  const MetricCard* card = find_metric_card(d, name);
+  if (!card) return a;
+  if (!card->definition.empty()) a["definition"] = card->definition;
+  if (!card->unit.empty()) a["unit"] = card->unit;
+  if (card->better != Better::Unspecified) a["better"] = std::string(card->better == Better::Lower ? "lower" : "higher");
+  return a;
+}
 
 EvalOutput evaluate_model(Model& model, const ModelDescription& d, const Dataset& split,
                           const DataInfo& info, const EvalSettings& s) {
   NoGradGuard no_grad;
   model.set_training(false);
+  // training mode comes back however the evaluation ends (a metric or the plugin may throw)
+  struct TrainingAgain {
+    Model& m;
+    ~TrainingAgain() {
+      try {
+        m.set_training(true);
+      } catch (...) {  // a destructor must not throw; the first error is already on its way
+      }
+    }
+  } training_again{model};
   Rng eval_rng(s.seed, "eval/" + std::to_string(s.step));
   const std::size_t n = split.x.shape()[0];
   std::map<std::string, double> sums;
   LatentSums latent;
+  call_plugin(d.name, [&] { model.begin_evaluation(); });
   for (std::size_t begin = 0; begin < n; begin += s.batch_size) {
     const std::size_t end = std::min(n, begin + s.batch_size);
     const Batch b = batch_of(split, begin, end);
@@ -154,18 +176,27 @@ EvalOutput evaluate_model(Model& model, const ModelDescription& d, const Dataset
   const auto count = static_cast<std::int64_t>(n);
   for (const auto& [k, v] : sums) {
     out.metrics[k] = v / static_cast<double>(n);
-    out.attrs[k] = {{"split", s.split_name}, {"n", count}, {"definition", "plugin metric " + k + ", mean per example"}};
+    out.attrs[k] = plugin_metric_attrs(d, k, s.split_name, count, "mean per example");
+  }
+  // whole-split metrics (v3): as the plugin computed them, never averaged over batches
+  for (const auto& [k, v] : call_plugin(d.name, [&] { return model.end_evaluation(); })) {
+    if (out.metrics.count(k)) {
+      throw PluginError("plugin '" + d.name + "': metric '" + k + "' returned by both evaluate() and end_evaluation()");
+    }
+    out.metrics[k] = v;
+    out.attrs[k] = plugin_metric_attrs(d, k, s.split_name, count, "over the whole split");
+    out.attrs[k]["aggregation"] = std::string("whole split");
   }
   if (d.capabilities & kEncodes) {
     out.metrics["active_units"] = active_units(latent.mu, latent.mu_sq, n);
     out.attrs["active_units"] = {{"split", s.split_name}, {"n", count},
                                  {"definition", "latent dimensions with Var_x[E q(z|x)] > 0.01"}};
   }
-  // KL per dimension needs a N(0, I) prior: encoders that also sample (not the plain ae).
-  if ((d.capabilities & kEncodes) && (d.capabilities & kSamples)) add_kl_per_dim(latent, n, out);
+  // KL per dimension needs a real Gaussian posterior and a N(0, I) prior, as declared (v3).
+  const unsigned kl_needs = kEncodes | kGaussianPosterior | kStandardNormalPrior;
+  if ((d.capabilities & kl_needs) == kl_needs) add_kl_per_dim(latent, n, out);
   if (s.heavy && s.iwae_k > 0 && (d.capabilities & kImportanceWeights)) add_iwae(model, d, split, s, out);
   add_images(model, d, split, info, s, out);
-  model.set_training(true);
   return out;
 }
 

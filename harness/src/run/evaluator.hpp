@@ -47,7 +47,7 @@ EvalOutput evaluate_model(Model& model, const ModelDescription& description, con
 double estimate_iwae_seconds(Model& model, const ModelDescription& description, const Dataset& split,
                              const EvalSettings& settings);
 
-// A batch of rows [begin, end) of a data set, in order.
-Batch batch_of(const Dataset& data, std::size_t begin, std::size_t end);
+// The attributes a plugin's metric card gives metric `name` (definition, unit, better), or none.
+AttrMap metric_card_attrs(const ModelDescription& description, const std::string& name);
 
 }  // namespace genlab

@@ -40,14 +40,15 @@ void require_classifier_files(const std::filesystem::path& file, const Experimen
 }  // namespace
 
 Experiment load_and_validate(const std::filesystem::path& file, const std::vector<std::string>& sets) {
-  std::map<std::string, Schema> schemas;
+  std::map<std::string, ModelDescription> descriptions;
   Experiment e = load_experiment(file, sets, [&](const RunSpec& run) {
     const std::string key = run.plugin + "|" + run.plugin_path.string();
-    auto it = schemas.find(key);
-    if (it == schemas.end()) {
-      it = schemas.emplace(key, load_plugin(run.plugin, run.plugin_path).info().description.schema).first;
+    auto it = descriptions.find(key);
+    if (it == descriptions.end()) {
+      it = descriptions.emplace(key, load_plugin(run.plugin, run.plugin_path).info().description).first;
     }
-    return it->second;
+    check_optimizer_groups(run, it->second.optimizer_groups);  // [train.optimizer.<group>] typos
+    return it->second.schema;
   });
   require_classifier_files(file, e);
   return e;

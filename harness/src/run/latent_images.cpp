@@ -66,7 +66,8 @@ std::optional<ImageGrid> interpolation_grid(Model& model, const ModelDescription
       if (conditional) labels.push_back(xa.y[r]);
     }
   }
-  const Tensor<float> decoded = call_plugin(d.name, [&] { return model.decode(z, labels); });  // (P T, D)
+  const Tensor<float> decoded =
+      to_unit_range(call_plugin(d.name, [&] { return model.decode(z, labels); }), d.output_range);  // (P T, D)
   const std::size_t cols = t_n + 2;
   Tensor<float> grid = Tensor<float>::from_shape({p * cols, info.dim});
   for (std::size_t r = 0; r < p; ++r) {
@@ -83,7 +84,8 @@ ImageGrid classes_grid(Model& model, const ModelDescription& d, const DataInfo& 
   for (std::size_t c = 0; c < classes; ++c) {
     Rng bank(seed, "noise_bank/classes");  // restarted: the same z in every row
     const std::vector<std::int32_t> labels(n, static_cast<std::int32_t>(c));
-    const Tensor<float> x = call_plugin(d.name, [&] { return model.sample(n, labels, bank); });  // (n, D)
+    const Tensor<float> x =
+        to_unit_range(call_plugin(d.name, [&] { return model.sample(n, labels, bank); }), d.output_range);  // (n, D)
     for (std::size_t i = 0; i < n; ++i) copy_row(x, i, grid, c * n + i);
   }
   return make_image_grid(grid, info.sample_shape, n);

@@ -42,26 +42,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Everything a checkpoint holds: parameters, buffers, optimizer state, the noise stream and the
-// plugin's extra state. The data cursor is the step itself (the order is derived from seed+epoch).
-Checkpoint make_checkpoint(Model& model, const OptimizerSet& optimizers, const Rng& noise) {
-  Checkpoint c;
-  for (const auto& p : model.parameters()) c["params/" + p.name] = to_checkpoint(p.variable.value());
-  for (const auto& [name, t] : model.buffers()) c["buffers/" + name] = to_checkpoint(*t);
-  optimizers.save(c);
-  put_tensors(c, "extra/", model.extra_state());
-  put_rng(c, "rng/noise", noise);
-  return c;
-}
-
-void restore_checkpoint(const Checkpoint& c, Model& model, OptimizerSet& optimizers, Rng& noise) {
-  for (auto& p : model.parameters()) from_checkpoint(c, "params/" + p.name, p.variable.mutable_value());
-  for (auto& [name, t] : model.buffers()) from_checkpoint(c, "buffers/" + name, *t);
-  optimizers.load(c);
-  model.load_extra_state(get_tensors(c, "extra/"));
-  get_rng(c, "rng/noise", noise);
-}
-
 bool all_finite(const Metrics& m, std::string* bad) {
   for (const auto& [k, v] : m) {
     if (!std::isfinite(v)) {
@@ -157,9 +137,14 @@ RunResult Run::execute() {
   blas::set_num_threads(spec_.execution.threads);
   set_float_mode(parse_float_mode(spec_.execution.float_mode));
   plugin_ = load_plugin(spec_.plugin, spec_.plugin_path);
+  if (const std::string w = shadowing_warning(plugin_->info()); options_.out && !w.empty()) {
+    *options_.out << "warning: " << w << "\n";
+  }
   const ModelDescription& d = plugin_->info().description;
-  params_ = resolve_model_params(spec_, d.schema);
-  config_ = canonical_config(spec_, params_);
+  // load_and_validate (finalize_run) resolved the parameters and the config text once; a
+  // hand-built RunSpec without them is resolved here
+  params_ = spec_.params ? *spec_.params : resolve_model_params(spec_, d.schema);
+  config_ = spec_.params ? spec_.config_text : canonical_config(spec_, params_);
 
   bool resume = false;
   if (fs::exists(spec_.output_file)) {
@@ -234,7 +219,7 @@ void Run::prepare() {
   }
   optimizers_ = std::make_unique<OptimizerSet>(spec_, schedule_.total);
   model_ = plugin_->create();
-  HarnessInitContext ctx(params_, info_, spec_.seed, *optimizers_);
+  HarnessInitContext ctx(params_, info_, spec_.seed, *optimizers_, d);
   call_plugin(d.name, [&] { model_->init(ctx); });
   noise_ = Rng(spec_.seed, "noise");
   progress_ = std::make_unique<Progress>(options_.out, options_.live_progress, spec_.run_id,
@@ -273,6 +258,7 @@ RunResult Run::train() {
     if (!data_.train.y.empty()) {
       for (std::size_t i = 0; i < count; ++i) b.y.push_back(data_.train.y[order[pos + i]]);
     }
+    add_domain_b(b, data_.train, spec_.seed, step, batch);  // unpaired sets: B from its own order stream
     optimizers_->apply_schedule(step);
     StepContext ctx{noise_, step, static_cast<double>(step) / static_cast<double>(schedule_.steps_per_epoch)};
     const auto t0 = Clock::now();
@@ -281,7 +267,13 @@ RunResult Run::train() {
     const double samples_per_s = static_cast<double>(count) / std::max(seconds, 1e-9);
     const std::int64_t done = step + 1;
     const double epoch_done = static_cast<double>(done) / static_cast<double>(schedule_.steps_per_epoch);
-    writer_->append_train(done, epoch_done, samples_per_s, m);
+    std::map<std::string, AttrMap> cards;  // the plugin's metric cards, once per process
+    if (step == start_step_) {
+      for (const auto& [k, v] : m) {
+        if (AttrMap a = metric_card_attrs(d, k); !a.empty()) cards[k] = std::move(a);
+      }
+    }
+    writer_->append_train(done, epoch_done, samples_per_s, m, cards);
     std::string bad;
     if (!all_finite(m, &bad)) {
       return finish(RunStatus::Diverged, "training diverged at step " + std::to_string(done) + ": " + bad);

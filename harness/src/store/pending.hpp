@@ -63,12 +63,13 @@ struct RunWriter::Pending {
   AttrMap root_attrs;
   store_detail::Rows train, eval;
   std::map<std::string, AttrMap> eval_attrs;
+  std::map<std::string, AttrMap> train_attrs;
   std::map<std::string, store_detail::ImageRows> images;
   std::optional<store_detail::PendingCheckpoint> checkpoint;
   std::optional<std::int64_t> truncate_after;
 
   bool empty() const {
-    return !skeleton && root_attrs.empty() && train.empty() && eval.empty() && eval_attrs.empty() && images.empty() &&
+    return !skeleton && root_attrs.empty() && train.empty() && eval.empty() && eval_attrs.empty() && train_attrs.empty() && images.empty() &&
            !checkpoint && !truncate_after;
   }
 };

@@ -58,6 +58,7 @@ RunSummary read_run(const fs::path& path) {
   summary.train = read_series(train, path);
   summary.eval = read_series(eval, path);
   summary.eval_attrs = read_series_attrs(eval, path);
+  summary.train_attrs = read_series_attrs(train, path);
   const h5::Id images = h5::open_group(file, images_group, path);
   summary.image_names = image_names(images, path);
   for (const std::string& name : summary.image_names) {

@@ -62,6 +62,7 @@ void apply(hid_t file, const RunWriter::Pending& pending, const fs::path& path) 
   append_series(train, pending.train, 1024, path);
   append_series(eval, pending.eval, 64, path);
   write_metric_attrs(eval, pending.eval_attrs, path);
+  write_metric_attrs(train, pending.train_attrs, path);
   for (const auto& [name, rows] : pending.images) append_images(images, name, rows, path);
   if (pending.checkpoint) write_checkpoint(file, *pending.checkpoint, path);
 }
@@ -134,9 +135,14 @@ void RunWriter::set_attrs(const AttrMap& attrs) {
 }
 
 void RunWriter::append_train(std::int64_t step, double epoch, double samples_per_s,
-                             const std::map<std::string, double>& metrics) {
+                             const std::map<std::string, double>& metrics,
+                             const std::map<std::string, AttrMap>& metric_attrs) {
   for (const auto& [name, value] : metrics) check_reserved(path_, "train metric", name, {"step", "epoch", "samples_per_s"});
+  for (const auto& [name, attrs] : metric_attrs) check_reserved(path_, "train metric", name, {"step", "epoch", "samples_per_s"});
   pending_->train.add(step, {{"epoch", epoch}, {"samples_per_s", samples_per_s}}, metrics);
+  for (const auto& [name, attrs] : metric_attrs) {
+    for (const auto& [key, value] : attrs) pending_->train_attrs[name].insert_or_assign(key, value);
+  }
 }
 
 void RunWriter::append_eval(std::int64_t step, double epoch, const std::map<std::string, double>& metrics,

@@ -11,6 +11,15 @@
 
 namespace genlab {
 
+Tensor<float> to_unit_range(Tensor<float> x, OutputRange range) {
+  float* v = x.data();
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const float u = range == OutputRange::Symmetric ? (v[i] + 1.f) * 0.5f : v[i];
+    v[i] = range == OutputRange::Unit ? u : std::clamp(u, 0.f, 1.f);
+  }
+  return x;
+}
+
 ImageGrid make_image_grid(const Tensor<float>& images, const Shape& sample_shape, std::size_t cols,
                           std::size_t pad) {
   if (sample_shape.size() != 3 || (sample_shape[0] != 1 && sample_shape[0] != 3)) {

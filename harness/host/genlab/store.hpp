@@ -56,10 +56,12 @@ class RunWriter {
   // Root attributes (status, updated_at, ...) to add or replace at the next commit.
   void set_attrs(const AttrMap& attrs);
   // One row of /train: metrics missing in this row (or new metrics missing in earlier rows) are NaN.
-  // Names "step", "epoch", "samples_per_s" are reserved.
-  void append_train(std::int64_t step, double epoch, double samples_per_s, const std::map<std::string, double>& metrics);
+  // Names "step", "epoch", "samples_per_s" are reserved. metric_attrs[name] describe metric `name`
+  // (a plugin's metric card: definition, unit, better), added to or replacing earlier ones.
+  void append_train(std::int64_t step, double epoch, double samples_per_s, const std::map<std::string, double>& metrics,
+                    const std::map<std::string, AttrMap>& metric_attrs = {});
   // One evaluation: a row of /eval (missing metrics are NaN); metric_attrs[name] describe metric
-  // `name` (definition, split, n, k, reference_sha256, ...), added to or replacing earlier ones.
+  // `name` (definition, split, n, k, classifier_sha256, ...), added to or replacing earlier ones.
   void append_eval(std::int64_t step, double epoch, const std::map<std::string, double>& metrics,
                    const std::map<std::string, AttrMap>& metric_attrs = {});
   // One image grid of /images/<name>: shape (H, W) or (H, W, C), uint8 pixels row-major; every
@@ -95,6 +97,7 @@ struct RunSummary {
   std::map<std::string, std::vector<double>> train;  // /train/* incl. step, epoch, samples_per_s
   std::map<std::string, std::vector<double>> eval;   // /eval/* incl. step, epoch
   std::map<std::string, AttrMap> eval_attrs;         // attributes of each /eval metric
+  std::map<std::string, AttrMap> train_attrs;        // attributes of each /train metric
   std::vector<std::string> image_names;              // /images/<name> (without the _step companions)
   std::map<std::string, std::vector<std::int64_t>> image_steps;  // step of every stored grid
   bool has_checkpoint = false;
@@ -108,6 +111,10 @@ Checkpoint read_checkpoint(const std::filesystem::path& path, std::int64_t* step
 // Grid `index` of /images/<name>; `shape` receives (H, W) or (H, W, C).
 std::vector<std::uint8_t> read_image(const std::filesystem::path& path, const std::string& name, std::size_t index,
                                      std::vector<std::size_t>* shape = nullptr);
+
+// "" when two run files hold bitwise-identical metrics (train series except samples_per_s, eval
+// series) and checkpoints; otherwise what differs first ("eval/loss differs").
+std::string compare_run_files(const std::filesystem::path& a, const std::filesystem::path& b);
 
 // An attribute as text ("2.5", "7", "finished") for tables and messages.
 std::string attr_to_string(const Attr& attr);

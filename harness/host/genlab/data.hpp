@@ -1,7 +1,9 @@
 // Data sets for genlab runs: Fashion-MNIST (Debian's dataset-fashion-mnist, gzip IDX files) and
 // the synthetic 2-D Gaussian mixtures ring8 / grid25, split into train / validation / test, plus
 // the seeded data order (epoch_order, BatchCursor) and batch gathering the runner uses.
-// It does not augment, normalise beyond [0, 1] pixels, or build CycleGAN's two-domain sets.
+// Two-domain (unpaired) sets carry domain B beside A (Dataset::x_b) and get B's batches from
+// their own order stream (add_domain_b). It does not augment, normalise beyond [0, 1] pixels,
+// or build CycleGAN's two-domain sets themselves (no loader fills x_b yet).
 #pragma once
 #include <array>
 #include <cstddef>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "genlab/model.hpp"
 #include "genlab/tensor.hpp"
 
 namespace genlab {
@@ -20,8 +23,12 @@ struct Dataset {
   std::vector<std::int32_t> y;    // (N,) class label, or mixture component for synthetic sets
   Shape sample_shape;             // shape of one sample: {1, 28, 28} or {2}; D = product
   std::size_t num_classes = 0;    // 10, 8 or 25
+  // Unpaired two-domain sets only, else empty: domain B, (N_b, D) and (N_b,); x, y are domain A.
+  Tensor<float> x_b = {};
+  std::vector<std::int32_t> y_b = {};
 
   std::size_t size() const { return y.size(); }
+  bool two_domain() const { return x_b.dimension() == 2; }  // (a default Tensor is 0-D, size 1)
   std::size_t dim() const { return shape_size(sample_shape); }
 };
 
@@ -51,6 +58,16 @@ std::vector<std::size_t> epoch_order(std::size_t n, std::uint64_t seed, std::int
 // Rows idx[0..count) of x: (N, ...) -> (count, ...). Throws ShapeError on an index >= N.
 Tensor<float> gather_rows(const Tensor<float>& x, const std::size_t* idx, std::size_t count);
 std::vector<std::int32_t> gather_labels(const std::vector<std::int32_t>& y, const std::size_t* idx, std::size_t count);
+
+// Fills batch.x_b, batch.y_b with batch.size() rows of domain B for global step `step` of a run
+// whose domain-A batches have `batch_size` rows: B's own epochs over its N_b rows, each in the
+// order (seed, "data/b") -> "epoch <e>", rows step * batch_size + i. Like domain A's order it is
+// a function of the step alone, so resuming needs no cursor state. No-op for one-domain sets.
+void add_domain_b(Batch& batch, const Dataset& data, std::uint64_t seed, std::int64_t step, std::size_t batch_size);
+
+// A batch of rows [begin, end) of a data set, in order (two-domain sets: B's rows begin.. too,
+// wrapping around N_b). For evaluations and metrics, which see a split in order.
+Batch batch_of(const Dataset& data, std::size_t begin, std::size_t end);
 
 // Walks a data set epoch after epoch in batches of epoch_order(); its whole state is
 // (epoch, position), two int64s for a checkpoint's "cursor" tensor.
