@@ -63,6 +63,8 @@ Table summary_table(const GridOutcome& outcome) {
 }  // namespace
 
 int cmd_run(const RunArgs& args, const std::string& self_exe) {
+  install_stop_handlers();
+  if (args.in_process && args.jobs > 1) throw ConfigError("--in-process runs one cell at a time: drop --jobs");
   Experiment e = load_and_validate(args.experiment, args.sets);
   if (!args.only.empty()) {
     std::erase_if(e.runs, [&](const RunSpec& r) { return r.run_id != args.only; });
@@ -80,7 +82,10 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
   parse_shard(args.shard, o);
   o.out = &std::cout;
   o.live_progress = !args.no_progress && o.jobs == 1 && isatty(STDOUT_FILENO);
-  o.child_command = {self_exe, "run", args.experiment, "--no-progress"};
+  o.in_process = args.in_process;
+  o.fatal_exit_codes = {kConfigError, kDataError, kStoreError};
+  o.child_command = {self_exe, "run", args.experiment, "--in-process"};
+  if (!o.live_progress) o.child_command.push_back("--no-progress");
   for (const auto& s : args.sets) {
     o.child_command.push_back("--set");
     o.child_command.push_back(s);
@@ -91,7 +96,11 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
               << (o.jobs > 1 ? " (" + std::to_string(o.jobs) + " child processes)" : std::string()) << "\n";
   }
   const GridOutcome outcome = run_grid(e, o);
+  if (outcome.fatal_exit_code != 0) return outcome.fatal_exit_code;
   if (args.only.empty()) std::cout << "\n" << summary_table(outcome).render();
+  const int stop = stop_requested();
+  const int code = stop != 0 ? 128 + stop : outcome.count(RunStatus::Failed) ? kRunsFailed : kOk;
+  if (running_as_cell()) return code;  // the parent prints the counts
   std::cout << outcome.results.size() << " runs: " << outcome.count(RunStatus::Finished) << " finished, "
             << outcome.count(RunStatus::AlreadyFinished) << " already finished, "
             << outcome.count(RunStatus::Diverged) << " diverged, " << outcome.count(RunStatus::Interrupted)
@@ -101,7 +110,14 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
       std::cout << "  " << spec->run_id << " " << run_status_str(r.status) << ": " << r.message << "\n";
     }
   }
-  return outcome.count(RunStatus::Failed) ? kRunsFailed : kOk;
+  if (stop != 0) {
+    std::cout << "stopped by " << signal_name(stop)
+              << (outcome.not_started ? "; " + std::to_string(outcome.not_started) + " runs not started" : std::string())
+              << ". Resume with the same command: genlab run " << args.experiment;
+    for (const auto& s : args.sets) std::cout << " --set " << s;
+    std::cout << "\n";
+  }
+  return code;
 }
 
 int cmd_validate(const std::string& experiment, const std::vector<std::string>& sets) {

@@ -20,6 +20,7 @@ struct RunArgs {
   std::string only;   // one run id (used by --jobs children)
   std::string shard;  // "K/N"
   bool no_progress = false;
+  bool in_process = false;  // cells in this process (debugging): a crashing plugin ends the grid
 };
 
 struct CalibrateArgs {

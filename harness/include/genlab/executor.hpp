@@ -19,11 +19,19 @@ struct ExecutorOptions {
   std::ostream* out = nullptr;
   bool live_progress = false;
   // How a child re-invokes this program for one run: argv before "--only <id>" is appended.
+  // With a child command every cell runs in its own process (a crashing plugin costs only its
+  // cell), also at jobs = 1, unless in_process is set (debugging; the default without one).
   std::vector<std::string> child_command;
+  bool in_process = false;
+  // Exit codes of a child that concern every cell (a missing data set, an unwritable folder):
+  // no further cell starts and GridOutcome::fatal_exit_code holds the code.
+  std::vector<int> fatal_exit_codes;
 };
 
 struct GridOutcome {
   std::vector<std::pair<const RunSpec*, RunResult>> results;
+  std::size_t not_started = 0;  // cells left out after a stop request or a fatal child error
+  int fatal_exit_code = 0;      // see ExecutorOptions::fatal_exit_codes
   std::size_t count(RunStatus status) const;
 };
 
@@ -34,5 +42,8 @@ Experiment load_and_validate(const std::filesystem::path& file, const std::vecto
 std::vector<const RunSpec*> runs_of_shard(const Experiment& experiment, std::size_t index, std::size_t count);
 
 GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& options);
+
+// Whether this process is a cell started by run_grid's process pool (it dies with its parent).
+bool running_as_cell();
 
 }  // namespace genlab

@@ -32,4 +32,14 @@ struct RunnerOptions {
 // (status "failed") and returned, not thrown.
 RunResult run_one(const RunSpec& spec, const RunnerOptions& options);
 
+// Graceful stop (run/stop_signal.cpp). install_stop_handlers (the CLI calls it) makes the first
+// SIGINT/SIGTERM a request: run_one finishes its step, writes a checkpoint and returns Interrupted
+// (status "interrupted" in the file); the executor starts no further cell and forwards the signal
+// to its children. A second signal a second or more later ends the process at once. SIGPIPE is
+// ignored. stop_requested() is the signal number asking to stop, or 0.
+void install_stop_handlers();
+int stop_requested();
+// "SIGTERM (Terminated)": a signal for messages.
+std::string signal_name(int sig);
+
 }  // namespace genlab

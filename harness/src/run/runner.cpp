@@ -228,6 +228,11 @@ RunResult Run::train() {
   std::vector<std::size_t> order;
   std::int64_t order_epoch = -1;
   for (std::int64_t step = start_step_; step < schedule_.total; ++step) {
+    if (const int sig = stop_requested()) {
+      checkpoint(step);
+      return finish(RunStatus::Interrupted, "interrupted by " + signal_name(sig) + " at step " + std::to_string(step) +
+                                                "; checkpoint written, run again to resume");
+    }
     if (spec_.execution.stop_after_steps > 0 && step >= spec_.execution.stop_after_steps) {
       checkpoint(step);
       return finish(RunStatus::Interrupted, "stopped after " + std::to_string(step) +
@@ -337,11 +342,9 @@ RunResult Run::finish(RunStatus status, const std::string& message) {
   r.file = spec_.output_file;
   r.final_eval = last_eval_;
   r.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-  AttrMap attrs{{"updated_at", utc_now_iso8601()}, {"status_message", message}};
-  if (status != RunStatus::Interrupted) {
-    attrs["status"] = std::string(run_status_str(status));
-    attrs["finished_at"] = utc_now_iso8601();
-  }
+  AttrMap attrs{{"updated_at", utc_now_iso8601()}, {"status_message", message},
+                {"status", std::string(run_status_str(status))}};
+  if (status != RunStatus::Interrupted) attrs["finished_at"] = utc_now_iso8601();
   writer_->set_attrs(attrs);
   writer_->commit();
   progress_->line(std::string(run_status_str(status)) + (message.empty() ? "" : ": " + message) +

@@ -1,0 +1,213 @@
+// Faults a run meets in practice, through the CLI: a plugin that crashes (each cell runs in its
+// own process, so only that cell fails), SIGTERM/SIGINT (checkpoint, status "interrupted", exact
+// resume, children stopped with the parent) and a closed stdout (SIGPIPE). The fixture plugin
+// tests/fixtures/fault_plugin.cpp crashes or sleeps on request; data is the synthetic ring8.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "support/run_helpers.hpp"
+
+extern char** environ;
+
+using namespace genlab;
+using namespace genlab::testing;
+
+namespace {
+const std::string kFaultPlugin = std::string(GENLAB_TEST_PLUGIN_DIR) + "/libgenlab_fault.so";
+
+// An experiment of the fault plugin; `model` and `grid` are extra TOML lines.
+std::string fault_experiment(const TempDir& dir, const std::string& name, const std::string& model,
+                             const std::string& grid = "", std::int64_t steps = 40) {
+  return write_file(dir / (name + ".toml"), "[experiment]\nname = \"" + name + "\"\noutput = \"" + dir.path().string() +
+                                                "\"\nseeds = [0]\n[data]\nname = \"ring8\"\nlimit = 256\n"
+                                                "[model]\nplugin = \"fault\"\npath = \"" + kFaultPlugin + "\"\n" +
+                                                model + "\n[train]\nsteps = " + std::to_string(steps) +
+                                                "\nbatch_size = 32\n[eval]\nevery_steps = 20\n"
+                                                "[run]\ncheckpoint_every_steps = 10\nlog_every_steps = 1\n" + grid);
+}
+
+std::vector<fs::path> h5_files(const fs::path& folder) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(folder, ec)) {
+    if (e.path().extension() == ".h5") out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string status_of(const fs::path& file) { return attr_to_string(read_run(file).attrs.at("status")); }
+
+// Starts `genlab run <exp> <extra...>` with stdout to `log`; returns its pid.
+pid_t start_run(const std::string& exp, const fs::path& log, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {GENLAB_CLI, "run", exp, "--no-progress"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t io;
+  posix_spawn_file_actions_init(&io);
+  posix_spawn_file_actions_addopen(&io, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&io, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, GENLAB_CLI, &io, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&io);
+  return rc == 0 ? pid : -1;
+}
+
+// Waits until every file of `folder` (at least `count`) has a checkpoint at step >= `step`.
+bool wait_for_checkpoints(const fs::path& folder, std::size_t count, std::int64_t step) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto files = h5_files(folder);
+    std::size_t ready = 0;
+    for (const auto& f : files) {
+      try {
+        ready += read_run(f).checkpoint_step >= step;
+      } catch (const std::exception&) {
+      }
+    }
+    if (files.size() >= count && ready >= count) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+int wait_exit_code(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+}  // namespace
+
+TEST_CASE("faults: a segfaulting plugin costs only its own cell at --jobs 1, and the summary says so") {
+  TempDir dir("crash");
+  const std::string exp = fault_experiment(dir, "crash", "", "[grid.product]\n\"model.fail_at_step\" = [3, -1]\n", 20);
+  const auto r = run_cli("run " + exp + " --no-progress");
+  INFO(r.output);
+  CHECK(r.exit_code == 1);  // some runs failed
+  CHECK(r.output.find("2 runs: 1 finished, 0 already finished, 0 diverged, 0 interrupted, 1 failed") != std::string::npos);
+  CHECK(r.output.find("killed by SIGSEGV") != std::string::npos);
+  const auto files = h5_files(dir / "crash");
+  REQUIRE(files.size() == 2);
+  std::size_t failed = 0, finished = 0;
+  for (const auto& f : files) {
+    const RunSummary s = read_run(f);
+    const std::string status = attr_to_string(s.attrs.at("status"));
+    failed += status == "failed";
+    finished += status == "finished";
+    if (status == "failed") CHECK(attr_to_string(s.attrs.at("status_message")).find("SIGSEGV") != std::string::npos);
+  }
+  CHECK(failed == 1);
+  CHECK(finished == 1);
+  // A re-run retries the crashed cell only (it crashes again) and skips the finished one.
+  const auto again = run_cli("run " + exp + " --no-progress");
+  CHECK(again.output.find("2 runs: 0 finished, 1 already finished, 0 diverged, 0 interrupted, 1 failed") != std::string::npos);
+}
+
+TEST_CASE("faults: --in-process keeps the cells in one process (a throwing plugin fails its cell, the grid goes on)") {
+  TempDir dir("inproc");
+  const std::string exp = fault_experiment(dir, "inproc", "failure = \"throw\"",
+                                           "[grid.product]\n\"model.fail_at_step\" = [3, -1]\n", 20);
+  const auto r = run_cli("run " + exp + " --no-progress --in-process");
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("1 finished, 0 already finished, 0 diverged, 0 interrupted, 1 failed") != std::string::npos);
+  CHECK(r.output.find("fault plugin: failing at step 3") != std::string::npos);
+  CHECK(run_cli("run " + exp + " --in-process --jobs 2").exit_code == 2);  // refused: one cell at a time
+}
+
+TEST_CASE("signals: SIGTERM checkpoints, marks the run interrupted, prints how to resume, and the resume is exact") {
+  TempDir dir("sigterm");
+  const std::string reference = fault_experiment(dir, "reference", "");
+  REQUIRE(run_cli("run " + reference).exit_code == 0);
+  const std::string exp = fault_experiment(dir, "stopped", "sleep_ms = 40");
+  const pid_t pid = start_run(exp, dir / "log.txt");
+  REQUIRE(pid > 0);
+  const bool started = wait_for_checkpoints(dir / "stopped", 1, 10);
+  kill(pid, SIGTERM);
+  const int code = wait_exit_code(pid);
+  const std::string log = read_text(dir / "log.txt");
+  INFO(log);
+  REQUIRE(started);
+  CHECK(code == 128 + SIGTERM);
+  CHECK(log.find("Resume with the same command: genlab run " + exp) != std::string::npos);
+  const fs::path file = h5_files(dir / "stopped").at(0);
+  const RunSummary s = read_run(file);
+  CHECK(attr_to_string(s.attrs.at("status")) == "interrupted");
+  CHECK(attr_to_string(s.attrs.at("status_message")).find("SIGTERM") != std::string::npos);
+  CHECK(s.checkpoint_step == static_cast<std::int64_t>(s.train.at("step").size()));  // nothing after the checkpoint
+  CHECK(s.checkpoint_step < 40);
+
+  const auto same = run_cli("run " + exp + " --no-progress");
+  INFO(same.output);
+  REQUIRE(same.exit_code == 0);
+  CHECK(same.output.find("resuming from the checkpoint at step " + std::to_string(s.checkpoint_step)) != std::string::npos);
+  CHECK(status_of(file) == "finished");
+  const std::string diff = compare_runs(h5_files(dir / "reference").at(0), file);
+  CHECK_MESSAGE(diff == "", diff);
+}
+
+TEST_CASE("signals: SIGTERM to a --jobs 2 parent stops both children, which write their checkpoints (no orphans)") {
+  TempDir dir("sigjobs");
+  const std::string exp = fault_experiment(dir, "jobs", "sleep_ms = 40", "[grid.product]\n\"model.failure\" = [\"segv\", \"abort\"]\n");
+  const pid_t pid = start_run(exp, dir / "log.txt", {"--jobs", "2"});
+  REQUIRE(pid > 0);
+  const bool started = wait_for_checkpoints(dir / "jobs", 2, 10);
+  kill(pid, SIGTERM);
+  const int code = wait_exit_code(pid);
+  INFO(read_text(dir / "log.txt"));
+  REQUIRE(started);
+  CHECK(code == 128 + SIGTERM);
+  const auto files = h5_files(dir / "jobs");
+  REQUIRE(files.size() == 2);
+  std::map<fs::path, fs::file_time_type> written;
+  for (const auto& f : files) {
+    CHECK(status_of(f) == "interrupted");
+    written[f] = fs::last_write_time(f);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // a live orphan would commit within 400 ms
+  for (const auto& f : files) CHECK(fs::last_write_time(f) == written[f]);
+}
+
+TEST_CASE("signals: a closed stdout (genlab run | head) does not kill the run") {
+  TempDir dir("sigpipe");
+  const std::string exp = fault_experiment(dir, "pipe", "", "", 20);
+  const auto r = run_command(std::string(GENLAB_CLI) + " run " + exp + " --no-progress | head -c 1");
+  const auto files = h5_files(dir / "pipe");
+  REQUIRE(files.size() == 1);
+  CHECK(status_of(files[0]) == "finished");
+}
+
+TEST_CASE("signals: a second SIGINT a second later stops at once, without waiting for the step") {
+  TempDir dir("sigtwice");
+  const std::string exp = fault_experiment(dir, "twice", "sleep_ms = 3000", "", 4);
+  const pid_t pid = start_run(exp, dir / "log.txt");
+  REQUIRE(pid > 0);
+  const bool started = wait_for_checkpoints(dir / "twice", 1, -1);  // the file exists: step 0 is sleeping
+  const auto t0 = std::chrono::steady_clock::now();
+  kill(pid, SIGINT);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO(read_text(dir / "log.txt"));
+  REQUIRE(started);
+  CHECK(WIFSIGNALED(status));
+  CHECK(seconds < 2.5);  // the step in progress (3 s) was not waited for
+}
