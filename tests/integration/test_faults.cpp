@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -210,4 +211,105 @@ TEST_CASE("signals: a second SIGINT a second later stops at once, without waitin
   REQUIRE(started);
   CHECK(WIFSIGNALED(status));
   CHECK(seconds < 2.5);  // the step in progress (3 s) was not waited for
+}
+
+namespace {
+// Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN): probed once, without a shell.
+bool can_mount_tmpfs() {
+  static const bool ok = [] {
+    TempDir probe("mount-probe");
+    if (::mount("tmpfs", probe.path().c_str(), "tmpfs", 0, "size=64k") != 0) return false;
+    ::umount2(probe.path().c_str(), MNT_DETACH);
+    return true;
+  }();
+  return ok;
+}
+
+// A tmpfs of `size` on a fresh folder, unmounted at scope exit.
+class SmallDisk {
+ public:
+  explicit SmallDisk(const std::string& size) {
+    mounted_ = ::mount("tmpfs", dir_.path().c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
+  }
+  ~SmallDisk() {
+    if (mounted_) ::umount2(dir_.path().c_str(), MNT_DETACH);
+  }
+  bool mounted() const { return mounted_; }
+  bool resize(const std::string& size) {
+    return ::mount("tmpfs", dir_.path().c_str(), "tmpfs", MS_REMOUNT, ("size=" + size).c_str()) == 0;
+  }
+  const fs::path& path() const { return dir_.path(); }
+
+ private:
+  TempDir dir_{"disk"};
+  bool mounted_ = false;
+};
+
+// Writes zeros to `file` until the disk is full.
+void fill_disk(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  static const std::vector<char> block(4096, 0);
+  while (::write(fd, block.data(), block.size()) > 0) {
+  }
+  ::close(fd);
+}
+}  // namespace
+
+TEST_CASE("faults: a full disk ends the run with a clear error (no crash), and a re-run with space resumes exactly" *
+          doctest::skip(!can_mount_tmpfs())) {
+  TempDir dir("fulldisk");
+  SmallDisk disk("300k");
+  REQUIRE(disk.mounted());
+  const std::string reference = fault_experiment(dir, "full", "");
+  REQUIRE(run_cli("run " + reference).exit_code == 0);
+  std::string exp = read_text(reference);  // the same run, slowed down, written to the small disk
+  exp.replace(exp.find(dir.path().string()), dir.path().string().size(), disk.path().string());
+  exp.replace(exp.find("[train]"), 0, "sleep_ms = 30\n");
+  const std::string on_disk = write_file(dir / "on_disk.toml", exp);
+  const pid_t pid = start_run(on_disk, dir / "log.txt");
+  REQUIRE(pid > 0);
+  // After the first checkpoint the disk fills up (as another job would fill it).
+  const bool checkpointed = wait_for_checkpoints(disk.path() / "full", 1, 10);
+  fill_disk(disk.path() / "filler");
+  REQUIRE(checkpointed);
+  const int code = wait_exit_code(pid);
+  const std::string log = read_text(dir / "log.txt");
+  INFO(log);
+  CHECK(code == 5);  // the store's exit code (a crash in HDF5's exit handler was 139)
+  CHECK(log.find("No space left on device") != std::string::npos);
+  const auto files = h5_files(disk.path() / "full");
+  REQUIRE(files.size() == 1);
+  CHECK_FALSE(fs::exists(files[0].string() + ".tmp"));
+  CHECK_NOTHROW(read_run(files[0]));  // the published version is intact
+
+  fs::remove(disk.path() / "filler");
+  const auto resumed = run_cli("run " + on_disk + " --no-progress");
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(resumed.output.find("resuming from the checkpoint at step") != std::string::npos);
+  CHECK(status_of(files[0]) == "finished");
+  const std::string diff = compare_runs(h5_files(dir / "full").at(0), files[0]);
+  CHECK_MESSAGE(diff == "", diff);
+}
+
+TEST_CASE("faults: a checkpoint that does not fit on the disk marks the run failed with the reason (issue repro)" *
+          doctest::skip(!can_mount_tmpfs())) {
+  SmallDisk disk("300k");
+  REQUIRE(disk.mounted());
+  const std::string exp = std::string(GENLAB_SOURCE_DIR) + "/experiments/smoke/vae.toml";
+  const std::string out = " --set 'experiment.output=\"" + disk.path().string() + "\"' --no-progress";
+  const auto r = run_cli("run " + exp + out);
+  INFO(r.output);
+  CHECK(r.exit_code == 1);  // runs failed; not 139
+  CHECK(r.output.find("No space left on device") != std::string::npos);
+  const auto files = h5_files(disk.path() / "smoke_vae");
+  REQUIRE(files.size() == 1);
+  const RunSummary s = read_run(files[0]);
+  CHECK(attr_to_string(s.attrs.at("status")) == "failed");
+  CHECK(attr_to_string(s.attrs.at("status_message")).find("No space left on device") != std::string::npos);
+  REQUIRE(disk.resize("20m"));
+  const auto again = run_cli("run " + exp + out);
+  INFO(again.output);
+  CHECK(again.exit_code == 0);
+  CHECK(status_of(files[0]) == "finished");
 }

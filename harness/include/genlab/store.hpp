@@ -1,7 +1,7 @@
 // The run file: one HDF5 file per run holding provenance, config, grid coordinates, metric series,
 // image grids and the latest checkpoint. Writes are copy-on-write commits (build the next version
-// in <file>.tmp from the published one plus the pending data, fsync, rename over the published
-// one), so a kill -9 at any moment leaves the old or the new complete file, never a torn one.
+// in memory from the published one plus the pending data, write it to <file>.tmp, fsync, rename
+// over the published one), so a kill -9 at any moment leaves the old or the new complete file, never a torn one.
 // It does not know what the metrics mean, nor how a model maps to tensors; HDF5 types stay in
 // harness/src/store (this header is HDF5-free).
 #pragma once
@@ -72,12 +72,14 @@ class RunWriter {
   // logged after `step` (rows with step > `step`): used on resume from a checkpoint of that step.
   void truncate_after(std::int64_t step);
 
-  // Publishes everything pending atomically: the published file's objects are copied into
-  // <file>.tmp (all but /checkpoint when a new one is pending), the pending data is added, then
-  // fsync and rename. Cost grows with the file size (~30 ms for 9 MB). On failure nothing pending
+  // Publishes everything pending atomically: the published file's objects are copied into an
+  // in-memory file (all but /checkpoint when a new one is pending), the pending data is added, its
+  // bytes are written to <file>.tmp, then fsync and rename. Cost grows with the file size (~30 ms for 9 MB). On failure nothing pending
   // is lost and the published file is unchanged; throws StoreError.
   void commit();
   bool has_pending() const;
+  // Drops everything pending (after a failed commit, to record only a status that fits on disk).
+  void discard_pending();
 
   struct Pending;  // the uncommitted rows, images, attrs and checkpoint (defined in src/store)
 

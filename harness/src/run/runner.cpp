@@ -116,6 +116,7 @@ class Run {
   void evaluate(std::int64_t done);
   void checkpoint(std::int64_t done);
   RunResult finish(RunStatus status, const std::string& message);
+  void commit_final(AttrMap attrs);
 
   const RunSpec& spec_;
   const RunnerOptions& options_;
@@ -335,6 +336,22 @@ void Run::checkpoint(std::int64_t done) {
   writer_->commit();
 }
 
+// The last commit of a run. If it fails (a full disk) for a failing run, the pending rows are
+// dropped and only the status is committed: a resume restarts from the last checkpoint anyway,
+// and a small commit may still fit. A status that does not fit either is the StoreError thrown.
+void Run::commit_final(AttrMap attrs) {
+  try {
+    writer_->commit();
+  } catch (const StoreError&) {
+    if (attrs.count("status") == 0 || std::get<std::string>(attrs.at("status")) != "failed") throw;
+    writer_->discard_pending();
+    attrs["status_message"] = attr_to_string(attrs.at("status_message")) +
+                              " (the rows since the last checkpoint were dropped so that this status fits)";
+    writer_->set_attrs(attrs);
+    writer_->commit();
+  }
+}
+
 RunResult Run::finish(RunStatus status, const std::string& message) {
   RunResult r;
   r.status = status;
@@ -346,7 +363,7 @@ RunResult Run::finish(RunStatus status, const std::string& message) {
                 {"status", std::string(run_status_str(status))}};
   if (status != RunStatus::Interrupted) attrs["finished_at"] = utc_now_iso8601();
   writer_->set_attrs(attrs);
-  writer_->commit();
+  commit_final(attrs);
   progress_->line(std::string(run_status_str(status)) + (message.empty() ? "" : ": " + message) +
                   " (" + format_duration(r.seconds) + ")");
   return r;
