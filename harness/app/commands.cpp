@@ -156,7 +156,7 @@ int cmd_plugins() {
 }
 
 int cmd_show(const std::string& run_file) {
-  const RunSummary s = read_run(run_file);
+  const RunSummary s = read_run_isolated(run_file);  // a corrupt file is an error, never a crash
   std::cout << "run file " << run_file << "\n";
   Table attrs;
   attrs.header = {"attribute", "value"};

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -104,7 +105,20 @@ struct RunSummary {
 };
 
 // Reads a run file (read-only, without file locking). Throws StoreError naming the file.
+// In-process: a file with corrupt HDF5 metadata can crash or hang HDF5 (see read_runs_isolated).
 RunSummary read_run(const std::filesystem::path& path);
+
+// read_run in a forked reader process, for files that may be corrupt (analyze, show, the
+// executor): a file that crashes the reader, or takes longer than `timeout_s`, is reported as
+// unreadable with the reason and the next file is read by a new reader. Call it while no other
+// thread uses HDF5 (fork copies one thread).
+struct IsolatedRead {
+  std::optional<RunSummary> summary;
+  std::string error;  // when !summary: "<file>: <reason>"
+};
+std::vector<IsolatedRead> read_runs_isolated(const std::vector<std::filesystem::path>& files, double timeout_s = 20);
+// One file; throws StoreError with the reason when it is unreadable.
+RunSummary read_run_isolated(const std::filesystem::path& file, double timeout_s = 20);
 // The stored checkpoint and its step; throws StoreError if the file has none.
 Checkpoint read_checkpoint(const std::filesystem::path& path, std::int64_t* step = nullptr);
 // Grid `index` of /images/<name>; `shape` receives (H, W) or (H, W, C).

@@ -88,7 +88,7 @@ RunResult result_from_file(const RunSpec& spec, int wait_status, std::optional<f
   r.file = spec.output_file;
   std::string status = "missing";
   try {
-    const RunSummary s = read_run(spec.output_file);
+    const RunSummary s = read_run_isolated(spec.output_file);  // the cell may have left it corrupt
     status = s.attrs.count("status") ? attr_to_string(s.attrs.at("status")) : "?";
     if (s.attrs.count("status_message")) r.message = attr_to_string(s.attrs.at("status_message"));
     for (const auto& [k, v] : s.eval) {

@@ -146,7 +146,7 @@ RunResult Run::execute() {
 
   bool resume = false;
   if (fs::exists(spec_.output_file)) {
-    const RunSummary s = read_run(spec_.output_file);
+    const RunSummary s = read_run_isolated(spec_.output_file);
     if (s.config_text != config_) {
       throw ConfigError("run " + spec_.run_id + " (" + spec_.output_file.string() +
                         ") was made with a different config (" + first_difference(s.config_text, config_) +
