@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   analyze->add_option("--sheet", analyze_args.sheets, "image sheet of this image name (samples, reconstructions...), PNG (repeatable)")->allow_extra_args(false);
   analyze->add_option("-o,--out", analyze_args.out_dir, "folder for PNG files (default: the report folder, else ./genlab-analysis)");
   analyze->add_option("--report", analyze_args.report_dir, "write a self-contained HTML report to DIR/index.html");
-  analyze->add_option("--threads", analyze_args.threads, "threads reading run files (0 = 1; HDF5 serialises readers)");
+  analyze->add_option("--threads", analyze_args.threads, "reader processes (0 = 1; each file is read in an isolated process)");
   CalibrateArgs calibrate_args;
   auto* calibrate = app.add_subcommand("calibrate", "score train images and noisy test images against the test images "
                                                     "with a reference classifier (FID, precision/recall floor and scale)");
