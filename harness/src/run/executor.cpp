@@ -51,7 +51,11 @@ Experiment load_and_validate(const std::filesystem::path& file, const std::vecto
     const std::string key = run.plugin + "|" + run.plugin_path.string();
     auto it = schemas.find(key);
     if (it == schemas.end()) {
-      it = schemas.emplace(key, load_plugin(run.plugin, run.plugin_path).info().description.schema).first;
+      try {
+        it = schemas.emplace(key, load_plugin(run.plugin, run.plugin_path).info().description.schema).first;
+      } catch (const PluginError& error) {  // name where the plugin was asked for
+        throw PluginError(run.plugin_at.prefix() + error.what());
+      }
     }
     return it->second;
   });

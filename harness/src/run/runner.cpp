@@ -170,8 +170,16 @@ RunResult Run::execute() {
   if (resume) {
     writer_.emplace(RunWriter::open_existing(spec_.output_file));
     std::int64_t step = 0;
-    const Checkpoint c = read_checkpoint(spec_.output_file, &step);
-    restore_checkpoint(c, *model_, *optimizers_, noise_);
+    try {
+      const Checkpoint c = read_checkpoint(spec_.output_file, &step);
+      if (step < 0 || step > schedule_.total) {
+        throw StoreError("its step " + std::to_string(step) + " is outside 0.." + std::to_string(schedule_.total));
+      }
+      restore_checkpoint(c, *model_, *optimizers_, noise_);
+    } catch (const Error& e) {  // this cell fails, named by file; the grid goes on
+      return finish(RunStatus::Failed, spec_.output_file.string() + ": cannot resume from /checkpoint: " + e.what() +
+                                           " (delete the file to start the run anew)");
+    }
     writer_->truncate_after(step);
     start_step_ = step;
     writer_->set_attrs({{"status", std::string("running")}, {"resumed_at", utc_now_iso8601()}});

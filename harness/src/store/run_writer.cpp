@@ -133,7 +133,7 @@ RunWriter RunWriter::create(const fs::path& path, const AttrMap& root_attrs, con
   fs::create_directories(folder, ec);
   if (ec) throw StoreError("cannot create the results folder " + folder.string() + ": " + ec.message());
   if (fs::exists(path, ec)) {
-    throw StoreError(path.string() + ": a run file already exists; resume it (RunWriter::open_existing) or delete it");
+    throw StoreError(path.string() + ": a run file already exists (is another genlab writing this run?); run again to resume it, or delete it");
   }
   remove_stale_tmp(path);
   RunWriter writer(path);
