@@ -86,6 +86,8 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
   o.fatal_exit_codes = {kConfigError, kDataError, kStoreError};
   o.child_command = {self_exe, "run", args.experiment, "--in-process"};
   if (!o.live_progress) o.child_command.push_back("--no-progress");
+  o.allow_changed_code = args.allow_changed_code;
+  if (args.allow_changed_code) o.child_command.push_back("--allow-changed-code");
   for (const auto& s : args.sets) {
     o.child_command.push_back("--set");
     o.child_command.push_back(s);

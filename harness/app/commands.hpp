@@ -21,6 +21,7 @@ struct RunArgs {
   std::string shard;  // "K/N"
   bool no_progress = false;
   bool in_process = false;  // cells in this process (debugging): a crashing plugin ends the grid
+  bool allow_changed_code = false;  // resume runs started by another plugin file or genlab commit
 };
 
 struct CalibrateArgs {

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   run->add_option("--only", run_args.only, "run only the run with this id");
   run->add_option("--shard", run_args.shard, "run only shard K of N (K/N, 0-based; default from SLURM_ARRAY_TASK_ID/COUNT)");
   run->add_flag("--no-progress", run_args.no_progress, "plain periodic lines instead of a progress bar");
+  run->add_flag("--allow-changed-code", run_args.allow_changed_code,
+                "resume runs whose plugin file or genlab commit changed since they started (recorded in the run file)");
   run->add_flag("--in-process", run_args.in_process,
                 "run the cells in this process, not one child process each (debugging; a crash ends the grid)");
 

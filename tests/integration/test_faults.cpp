@@ -313,3 +313,25 @@ TEST_CASE("faults: a checkpoint that does not fit on the disk marks the run fail
   CHECK(again.exit_code == 0);
   CHECK(status_of(files[0]) == "finished");
 }
+
+TEST_CASE("faults: resume refuses a run whose plugin file changed, unless --allow-changed-code (recorded)") {
+  TempDir dir("changedcode");
+  const fs::path plugin = dir / "libgenlab_fault.so";
+  fs::copy_file(kFaultPlugin, plugin);
+  std::string exp_text = read_text(fault_experiment(dir, "code", ""));
+  exp_text.replace(exp_text.find(kFaultPlugin), kFaultPlugin.size(), plugin.string());
+  const std::string exp = write_file(dir / "code.toml", exp_text);
+  REQUIRE(run_cli("run " + exp + " --set run.stop_after_steps=5").exit_code == 0);
+  std::ofstream(plugin, std::ios::app) << "rebuilt";  // another build of the plugin: another sha256
+  const auto refused = run_cli("run " + exp + " --no-progress");
+  INFO(refused.output);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.output.find("was started by other code (plugin_sha256 was ") != std::string::npos);
+  CHECK(refused.output.find("--allow-changed-code") != std::string::npos);
+  const auto allowed = run_cli("run " + exp + " --no-progress --allow-changed-code");
+  INFO(allowed.output);
+  CHECK(allowed.exit_code == 0);
+  const RunSummary s = read_run(h5_files(dir / "code").at(0));
+  CHECK(attr_to_string(s.attrs.at("status")) == "finished");
+  CHECK(attr_to_string(s.attrs.at("resumed_with_changed_code")).find("plugin_sha256 was ") != std::string::npos);
+}

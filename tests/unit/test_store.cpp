@@ -494,3 +494,33 @@ os.replace(sys.argv[4] + ".part", sys.argv[4])
   CHECK(rows == "1");  // it keeps reading the version it opened
   CHECK(read_run(file).train.at("step").size() == 2);
 }
+
+TEST_CASE("store: a checkpoint changed after it was written fails its checksum, naming the file") {
+  REQUIRE_MESSAGE(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0,
+                  "python3-h5py is not installed (.ci/install-deps installs it)");
+  TempDir dir("store");
+  const fs::path file = dir.path() / "run.h5";
+  {
+    RunWriter writer = new_run(file);
+    writer.set_checkpoint(7, every_dtype(0.f));
+    writer.commit();
+  }
+  std::int64_t step = -1;
+  CHECK_NOTHROW(read_checkpoint(file, &step));
+  CHECK(step == 7);
+  for (const char* change : {"f['checkpoint/params/encoder/fc1/b'][1] = 2.5",  // one value, as a bit flip would
+                             "f['checkpoint'].attrs['step'] = 1000000000000"}) {  // a step from nowhere
+    const fs::path copy = dir.path() / "changed.h5";
+    fs::copy_file(file, copy, fs::copy_options::overwrite_existing);
+    const std::string command = "/usr/bin/python3 -c \"import h5py, numpy; f = h5py.File('" + copy.string() + "', 'r+'); " +
+                                change + "; f.close()\"";
+    REQUIRE(std::system(command.c_str()) == 0);
+    try {
+      read_checkpoint(copy, &step);
+      FAIL("a changed checkpoint was accepted: " << change);
+    } catch (const StoreError& e) {
+      const std::string message = e.what();
+      CHECK(message.find(copy.string() + ": /checkpoint does not match its sha256 checksum") != std::string::npos);
+    }
+  }
+}

@@ -25,6 +25,9 @@ struct RunResult {
 struct RunnerOptions {
   std::ostream* out = nullptr;  // progress and evaluation lines (nullptr: silent)
   bool live_progress = false;   // a redrawn progress bar (terminal) instead of periodic lines
+  // Resume a run whose plugin file (sha256) or genlab commit differs from the stored one (the
+  // change is recorded in attribute resumed_with_changed_code); otherwise such a resume is refused.
+  bool allow_changed_code = false;
 };
 
 // Trains (or resumes, or skips) the run. Throws ConfigError/PluginError/DataError/StoreError for

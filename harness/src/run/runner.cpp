@@ -12,6 +12,7 @@
 #include "genlab/error.hpp"
 #include "genlab/loader.hpp"
 #include "genlab/store.hpp"
+#include "genlab/version.hpp"
 #include "metrics/sample_quality.hpp"
 #include "run/checkpoint_io.hpp"
 #include "run/evaluator.hpp"
@@ -67,6 +68,20 @@ bool all_finite(const Metrics& m, std::string* bad) {
     }
   }
   return true;
+}
+
+// What differs between the code that started a run and this one ("" if nothing): the plugin
+// file's sha256 and genlab's commit, as stored in the run file's provenance.
+std::string code_changes(const AttrMap& stored, const std::string& plugin_sha256) {
+  std::string out;
+  auto compare = [&](const char* key, const std::string& now) {
+    const auto it = stored.find(key);
+    if (it == stored.end() || attr_to_string(it->second) == now) return;
+    out += (out.empty() ? "" : ", ") + std::string(key) + " was " + attr_to_string(it->second) + ", now " + now;
+  };
+  compare("plugin_sha256", plugin_sha256);
+  compare("git_commit", git_commit());
+  return out;
 }
 
 // The first line where two config texts differ, for the "changed config" refusal.
@@ -133,6 +148,7 @@ class Run {
   std::optional<RunWriter> writer_;
   std::unique_ptr<Progress> progress_;
   std::int64_t start_step_ = 0;
+  std::string changed_code_;  // plugin/genlab changes since the run started (allowed by the options)
   Metrics last_eval_;
   std::unique_ptr<SampleQuality> sample_quality_;  // eval.classifier set: FID, precision/recall
 };
@@ -165,6 +181,12 @@ RunResult Run::execute() {
     }
     resume = s.has_checkpoint;
     if (!resume) fs::remove(spec_.output_file);  // nothing to resume from: start anew
+    if (resume) changed_code_ = code_changes(s.attrs, plugin_->info().sha256);
+    if (!changed_code_.empty() && !options_.allow_changed_code) {
+      throw ConfigError("run " + spec_.run_id + " (" + spec_.output_file.string() + ") was started by other code (" +
+                        changed_code_ + "); resuming would mix two versions in one run: rerun with " +
+                        "--allow-changed-code to resume anyway (recorded in the file), or delete the file to start anew");
+    }
   }
   prepare();
   if (resume) {
@@ -183,6 +205,7 @@ RunResult Run::execute() {
     writer_->truncate_after(step);
     start_step_ = step;
     writer_->set_attrs({{"status", std::string("running")}, {"resumed_at", utc_now_iso8601()}});
+    if (!changed_code_.empty()) writer_->set_attrs({{"resumed_with_changed_code", changed_code_}});
     writer_->commit();
     progress_->line("resuming from the checkpoint at step " + std::to_string(step));
   } else {
