@@ -77,3 +77,11 @@ TEST_CASE("corrupt files: show and analyze never crash on bit-flipped or truncat
                                 << " unclear errors, " << t.unreadable << " reported unreadable");
   CHECK(t.unreadable > 0);  // the campaign did hit HDF5's metadata
 }
+
+TEST_CASE("corrupt files: a short seeded spec campaign (genlab-campaign specs) finds no crash, hang or unclear error") {
+  const auto r = run_command(std::string(GENLAB_CAMPAIGN) + " specs --tries 60 --seed 14 --specs " +
+                             GENLAB_SOURCE_DIR + "/experiments/smoke --genlab " + GENLAB_CLI);
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("campaign specs: 120 tries, 0 crashes/hangs, 0 unclear errors, 0 data lost") != std::string::npos);
+}
