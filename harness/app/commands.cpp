@@ -88,6 +88,8 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
   if (!o.live_progress) o.child_command.push_back("--no-progress");
   o.allow_changed_code = args.allow_changed_code;
   if (args.allow_changed_code) o.child_command.push_back("--allow-changed-code");
+  o.restart_unresumable = args.restart_unresumable;
+  if (args.restart_unresumable) o.child_command.push_back("--restart-unresumable");
   for (const auto& s : args.sets) {
     o.child_command.push_back("--set");
     o.child_command.push_back(s);

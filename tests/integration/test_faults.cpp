@@ -335,3 +335,30 @@ TEST_CASE("faults: resume refuses a run whose plugin file changed, unless --allo
   CHECK(attr_to_string(s.attrs.at("status")) == "finished");
   CHECK(attr_to_string(s.attrs.at("resumed_with_changed_code")).find("plugin_sha256 was ") != std::string::npos);
 }
+
+TEST_CASE("faults: a corrupt checkpoint fails its cell naming the file; --restart-unresumable starts it anew") {
+  REQUIRE_MESSAGE(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0,
+                  "python3-h5py is not installed (.ci/install-deps installs it)");
+  TempDir dir("badckpt");
+  const std::string reference = fault_experiment(dir, "reference", "");
+  REQUIRE(run_cli("run " + reference).exit_code == 0);
+  const std::string exp = fault_experiment(dir, "bad", "");
+  REQUIRE(run_cli("run " + exp + " --set run.stop_after_steps=15").exit_code == 0);
+  const fs::path file = h5_files(dir / "bad").at(0);
+  const std::string edit = "/usr/bin/python3 -c \"import h5py; f = h5py.File('" + file.string() +
+                           "', 'r+'); d = f['checkpoint/params/net/fc1/W']; d[0, 0] = d[0, 0] + 1.0; f.close()\"";
+  REQUIRE(std::system(edit.c_str()) == 0);  // as a bit flip in the checkpoint would
+  const auto refused = run_cli("run " + exp + " --no-progress");
+  INFO(refused.output);
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.output.find(file.string() + ": cannot resume from /checkpoint: ") != std::string::npos);
+  CHECK(refused.output.find("sha256") != std::string::npos);
+  CHECK(status_of(file) == "failed");
+  const auto restarted = run_cli("run " + exp + " --no-progress --restart-unresumable");
+  INFO(restarted.output);
+  CHECK(restarted.exit_code == 0);
+  CHECK(fs::exists(file.string() + ".unresumable"));
+  CHECK(status_of(file) == "finished");
+  const std::string diff = compare_runs(h5_files(dir / "reference").at(0), file);
+  CHECK_MESSAGE(diff == "", diff);
+}

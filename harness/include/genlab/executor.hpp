@@ -26,7 +26,8 @@ struct ExecutorOptions {
   // Exit codes of a child that concern every cell (a missing data set, an unwritable folder):
   // no further cell starts and GridOutcome::fatal_exit_code holds the code.
   std::vector<int> fatal_exit_codes;
-  bool allow_changed_code = false;  // RunnerOptions::allow_changed_code
+  bool allow_changed_code = false;   // RunnerOptions::allow_changed_code
+  bool restart_unresumable = false;  // RunnerOptions::restart_unresumable
 };
 
 struct GridOutcome {

@@ -28,6 +28,9 @@ struct RunnerOptions {
   // Resume a run whose plugin file (sha256) or genlab commit differs from the stored one (the
   // change is recorded in attribute resumed_with_changed_code); otherwise such a resume is refused.
   bool allow_changed_code = false;
+  // A run file that cannot be resumed (unreadable, or a checkpoint that fails its checks) is
+  // renamed to <file>.unresumable and the run starts anew; otherwise its cell fails, naming it.
+  bool restart_unresumable = false;
 };
 
 // Trains (or resumes, or skips) the run. Throws ConfigError/PluginError/DataError/StoreError for

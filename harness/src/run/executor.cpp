@@ -233,7 +233,7 @@ GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& o) {
   // Config, data and store errors raised before a run starts concern every run (a missing data
   // set, an unwritable folder): they propagate and stop the grid with their own exit code.
   GridOutcome outcome;
-  RunnerOptions ro{o.out, o.live_progress, o.allow_changed_code};
+  RunnerOptions ro{o.out, o.live_progress, o.allow_changed_code, o.restart_unresumable};
   for (const RunSpec* r : runs) {
     if (stop_requested() != 0) {
       outcome.not_started = runs.size() - outcome.results.size();

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <ostream>
 
 #include "genlab/blas.hpp"
@@ -127,6 +128,8 @@ class Run {
 
  private:
   void prepare();
+  std::string resume_from_checkpoint();  // "" when resumed, else why the checkpoint is unusable
+  void set_aside(const std::string& why);  // renames the run file to <file>.unresumable
   RunResult train();
   void evaluate(std::int64_t done);
   void checkpoint(std::int64_t done);
@@ -161,8 +164,19 @@ RunResult Run::execute() {
   config_ = canonical_config(spec_, params_);
 
   bool resume = false;
+  std::optional<RunSummary> stored;
   if (fs::exists(spec_.output_file)) {
-    const RunSummary s = read_run_isolated(spec_.output_file);
+    try {
+      stored = read_run_isolated(spec_.output_file);
+    } catch (const StoreError& e) {
+      if (!options_.restart_unresumable) {
+        throw StoreError(std::string(e.what()) + " (delete the file, or run with --restart-unresumable, to start anew)");
+      }
+      set_aside(e.what());
+    }
+  }
+  if (stored) {
+    const RunSummary& s = *stored;
     if (s.config_text != config_) {
       throw ConfigError("run " + spec_.run_id + " (" + spec_.output_file.string() +
                         ") was made with a different config (" + first_difference(s.config_text, config_) +
@@ -190,25 +204,17 @@ RunResult Run::execute() {
   }
   prepare();
   if (resume) {
-    writer_.emplace(RunWriter::open_existing(spec_.output_file));
-    std::int64_t step = 0;
-    try {
-      const Checkpoint c = read_checkpoint(spec_.output_file, &step);
-      if (step < 0 || step > schedule_.total) {
-        throw StoreError("its step " + std::to_string(step) + " is outside 0.." + std::to_string(schedule_.total));
+    if (const std::string why = resume_from_checkpoint(); !why.empty()) {
+      if (!options_.restart_unresumable) {  // this cell fails, named by file; the grid goes on
+        return finish(RunStatus::Failed, why + " (delete the file, or run with --restart-unresumable, to start anew)");
       }
-      restore_checkpoint(c, *model_, *optimizers_, noise_);
-    } catch (const Error& e) {  // this cell fails, named by file; the grid goes on
-      return finish(RunStatus::Failed, spec_.output_file.string() + ": cannot resume from /checkpoint: " + e.what() +
-                                           " (delete the file to start the run anew)");
+      writer_.reset();
+      set_aside(why);
+      prepare();  // the model may hold part of the bad checkpoint
+      resume = false;
     }
-    writer_->truncate_after(step);
-    start_step_ = step;
-    writer_->set_attrs({{"status", std::string("running")}, {"resumed_at", utc_now_iso8601()}});
-    if (!changed_code_.empty()) writer_->set_attrs({{"resumed_with_changed_code", changed_code_}});
-    writer_->commit();
-    progress_->line("resuming from the checkpoint at step " + std::to_string(step));
-  } else {
+  }
+  if (!resume) {
     AttrMap attrs = build_provenance();
     attrs["run_id"] = spec_.run_id;
     attrs["experiment"] = spec_.experiment;
@@ -228,6 +234,38 @@ RunResult Run::execute() {
     return train();
   } catch (const std::exception& e) {
     return finish(RunStatus::Failed, e.what());
+  }
+}
+
+std::string Run::resume_from_checkpoint() {
+  writer_.emplace(RunWriter::open_existing(spec_.output_file));
+  std::int64_t step = 0;
+  try {
+    const Checkpoint c = read_checkpoint(spec_.output_file, &step);
+    if (step < 0 || step > schedule_.total) {
+      throw StoreError("its step " + std::to_string(step) + " is outside 0.." + std::to_string(schedule_.total));
+    }
+    restore_checkpoint(c, *model_, *optimizers_, noise_);
+  } catch (const Error& e) {
+    return spec_.output_file.string() + ": cannot resume from /checkpoint: " + e.what();
+  }
+  writer_->truncate_after(step);
+  start_step_ = step;
+  writer_->set_attrs({{"status", std::string("running")}, {"resumed_at", utc_now_iso8601()}});
+  if (!changed_code_.empty()) writer_->set_attrs({{"resumed_with_changed_code", changed_code_}});
+  writer_->commit();
+  progress_->line("resuming from the checkpoint at step " + std::to_string(step));
+  return "";
+}
+
+void Run::set_aside(const std::string& why) {
+  const fs::path kept(spec_.output_file.string() + ".unresumable");
+  std::error_code ec;
+  fs::rename(spec_.output_file, kept, ec);
+  if (ec) throw StoreError(spec_.output_file.string() + ": cannot move it aside to " + kept.string() + ": " + ec.message());
+  if (options_.out) {
+    *options_.out << "[" << spec_.run_id << "] starting anew (--restart-unresumable): " << why << "; the old file is kept as "
+                  << kept.string() << "\n";
   }
 }
 
