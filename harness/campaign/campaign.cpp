@@ -1,11 +1,8 @@
-// genlab-campaign: the project's own fault campaigns (issue #14, docs/RELIABILITY.md), a plain
-// seeded mutation driver that needs no fuzzing tool. Each campaign prints tries / crashes or
-// hangs / unclear errors / data lost:
-//   specs     mutated experiment files -> `genlab validate` and `genlab run --dry-run`
-//   idx       mutated Fashion-MNIST IDX files -> load_data in a child process
-//   runfiles  bit-flipped / truncated run files -> `genlab show` and `genlab analyze`
-// It is not a coverage-guided fuzzer (libFuzzer/AFL++ are not used) and it changes nothing but
-// its own temporary folder.
+// genlab-campaign: seeded mutation campaigns (docs/RELIABILITY.md), each printing tries /
+// crashes or hangs / unclear errors / data lost: specs (mutated experiment files -> validate and
+// run --dry-run), idx (mutated IDX files -> load_data in a child), runfiles (bit-flipped or
+// truncated run files -> show and analyze). It is not a coverage-guided fuzzer (no libFuzzer or
+// AFL++) and writes nothing but its own temporary folder.
 #include <CLI/CLI.hpp>
 #include <signal.h>
 #include <sys/wait.h>
