@@ -75,8 +75,9 @@ class RunWriter {
 
   // Publishes everything pending atomically: the published file's objects are copied into an
   // in-memory file (all but /checkpoint when a new one is pending), the pending data is added, its
-  // bytes are written to <file>.tmp, then fsync and rename. Cost grows with the file size (~30 ms for 9 MB). On failure nothing pending
-  // is lost and the published file is unchanged; throws StoreError.
+  // bytes are written to <file>.tmp, then fsync and rename. Cost grows with the file size
+  // (~30-50 ms for 9 MB). On failure nothing pending is lost and the published file is
+  // unchanged; throws StoreError.
   void commit();
   bool has_pending() const;
   // Drops everything pending (after a failed commit, to record only a status that fits on disk).
