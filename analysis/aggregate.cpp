@@ -254,7 +254,7 @@ std::vector<Group> split_cell(const Cell& cell, const std::vector<MetricRef>& me
         const auto it = picked.find(r);
         if (it == picked.end() || it->second.count(m.full()) == 0) continue;
         values.push_back(it->second.at(m.full()).value);
-        running = running || r->status == "running";
+        running = running || r->unfinished();
         if (!g.metric_attrs.count(m.full())) {
           if (const AttrMap* a = metric_attrs(*r, m)) g.metric_attrs[m.full()] = *a;
         }

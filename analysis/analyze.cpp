@@ -146,6 +146,9 @@ int run_analyze(const AnalyzeOptions& o, std::ostream& out, std::ostream& err) {
     return 1;
   }
   const std::vector<RunRecord> runs = scan_runs(files, scan_options(o, q));
+  for (const RunRecord& r : runs) {
+    if (!r.error.empty()) err << "skipped: file " << r.file.string() << " unreadable (" << r.error << ")\n";
+  }
   const double scan_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const Analysis a = aggregate(runs, q);
   std::string side;

@@ -1,12 +1,10 @@
 // Finding and reading run files for analyze: a recursive walk for *.h5 (skipping the writer's
-// *.h5.tmp) and optional reader threads over read_run. Debian's HDF5 is thread-safe through one
-// global lock held for every library call, file reads included, so threads do not overlap:
-// one reader is the default (measured in docs/PERFORMANCE.md).
+// *.h5.tmp) and reading through isolated reader processes (read_runs_isolated), so a corrupt
+// file is listed as unreadable instead of crashing analyze; --threads N runs N reader processes.
 // It keeps what analysis needs and drops the rest (config text, unrequested train columns).
 #include "genlab/analysis/scan.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <thread>
 
 #include "genlab/error.hpp"
@@ -50,18 +48,18 @@ void keep_train_columns(RunSummary& s, const ScanOptions& options) {
 }
 }  // namespace
 
-RunRecord read_record(const fs::path& file, const ScanOptions& options) {
+namespace {
+RunRecord record_of(const fs::path& file, IsolatedRead read, const ScanOptions& options) {
   RunRecord r;
   r.file = file;
   r.run_id = file.stem().string();
-  try {
-    r.data = read_run(file);
-  } catch (const std::exception& e) {
-    r.error = e.what();
+  if (!read.summary) {
+    r.error = read.error;
     r.status = "unreadable";
     r.message = r.error;
     return r;
   }
+  r.data = std::move(*read.summary);
   r.data.config_text.clear();
   r.data.config_text.shrink_to_fit();
   keep_train_columns(r.data, options);
@@ -73,24 +71,32 @@ RunRecord read_record(const fs::path& file, const ScanOptions& options) {
   if (r.seed.empty() && r.data.grid.count("seed")) r.seed = r.data.grid.at("seed");
   return r;
 }
+}  // namespace
 
+RunRecord read_record(const fs::path& file, const ScanOptions& options) {
+  return record_of(file, std::move(read_runs_isolated({file}).at(0)), options);
+}
+
+// Each thread reads one contiguous slice of the files through its own reader process
+// (read_runs_isolated): a corrupt file costs only itself, and processes, unlike threads
+// sharing HDF5's global lock, read in parallel. No thread of this process calls HDF5 meanwhile.
 std::vector<RunRecord> scan_runs(const std::vector<fs::path>& files, const ScanOptions& options) {
   std::vector<RunRecord> out(files.size());
   unsigned threads = options.threads;
   if (threads == 0) threads = 1;  // see the file comment
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(files.size(), 1)));
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next.fetch_add(1); i < files.size(); i = next.fetch_add(1)) {
-      out[i] = read_record(files[i], options);
-    }
+  auto work = [&](std::size_t begin, std::size_t end) {
+    const std::vector<fs::path> slice(files.begin() + static_cast<std::ptrdiff_t>(begin),
+                                      files.begin() + static_cast<std::ptrdiff_t>(end));
+    std::vector<IsolatedRead> reads = read_runs_isolated(slice);
+    for (std::size_t i = begin; i < end; ++i) out[i] = record_of(files[i], std::move(reads[i - begin]), options);
   };
-  if (threads <= 1) {
-    work();
-    return out;
-  }
   std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (unsigned t = 0; t < threads; ++t) {
+    const std::size_t begin = files.size() * t / threads, end = files.size() * (t + 1) / threads;
+    if (threads == 1) work(begin, end);
+    else pool.emplace_back(work, begin, end);
+  }
   for (auto& t : pool) t.join();
   return out;
 }

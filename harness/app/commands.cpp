@@ -96,6 +96,8 @@ int report_outcome(const GridOutcome& outcome, bool table) {
 }
 
 int cmd_run(const RunArgs& args, const std::string& self_exe) {
+  install_stop_handlers();
+  if (args.in_process && args.jobs > 1) throw ConfigError("--in-process runs one cell at a time: drop --jobs");
   Experiment e = load_and_validate(args.experiment, args.sets);
   ExecutorOptions o;
   select_cells(args, e, o);
@@ -114,7 +116,14 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
   o.jobs = std::max(1, args.jobs);
   o.out = &std::cout;
   o.live_progress = !args.no_progress && o.jobs == 1 && isatty(STDOUT_FILENO);
-  o.child_command = {self_exe, "run", args.experiment, "--no-progress"};
+  o.in_process = args.in_process;
+  o.fatal_exit_codes = {kConfigError, kDataError, kStoreError};
+  o.child_command = {self_exe, "run", args.experiment, "--in-process"};
+  if (!o.live_progress) o.child_command.push_back("--no-progress");
+  o.allow_changed_code = args.allow_changed_code;
+  if (args.allow_changed_code) o.child_command.push_back("--allow-changed-code");
+  o.restart_unresumable = args.restart_unresumable;
+  if (args.restart_unresumable) o.child_command.push_back("--restart-unresumable");
   for (const auto& s : args.sets) {
     o.child_command.push_back("--set");
     o.child_command.push_back(s);
@@ -125,8 +134,24 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
               << (o.jobs > 1 ? " (" + std::to_string(o.jobs) + " child processes)" : std::string()) << "\n";
   }
   const GridOutcome outcome = run_grid(e, o);
+  if (outcome.fatal_exit_code != 0) return outcome.fatal_exit_code;
+  const int stop = stop_requested();
+  // --only of a run another process writes: exit 75, so a parent does not count that run as its own
+  const bool taken = !args.only.empty() && outcome.count(RunStatus::Taken) > 0;
+  if (running_as_cell()) {  // the parent prints the counts
+    if (taken) return kTakenExitCode;
+    return stop != 0 ? 128 + stop : outcome.count(RunStatus::Failed) ? kRunsFailed : kOk;
+  }
   const int code = report_outcome(outcome, args.only.empty());
-  return !args.only.empty() && outcome.count(RunStatus::Taken) ? kTakenExitCode : code;
+  if (stop != 0) {
+    std::cout << "stopped by " << signal_name(stop)
+              << (outcome.not_started ? "; " + std::to_string(outcome.not_started) + " runs not started" : std::string())
+              << ". Resume with the same command: genlab run " << args.experiment;
+    for (const auto& s : args.sets) std::cout << " --set " << s;
+    std::cout << "\n";
+    return 128 + stop;
+  }
+  return taken ? kTakenExitCode : code;
 }
 
 int cmd_validate(const std::string& experiment, const std::vector<std::string>& sets) {
@@ -169,7 +194,7 @@ int cmd_plugins() {
 }
 
 int cmd_show(const std::string& run_file) {
-  const RunSummary s = read_run(run_file);
+  const RunSummary s = read_run_isolated(run_file);  // a corrupt file is an error, never a crash
   std::cout << "run file " << run_file << "\n";
   Table attrs;
   attrs.header = {"attribute", "value"};

@@ -23,6 +23,9 @@ struct RunArgs {
   std::string cells;  // "3", "3,7-9" (--cell / --cells)
   bool mpi = false;   // hand cells out over MPI ranks (scale_commands.cpp)
   bool no_progress = false;
+  bool in_process = false;  // cells in this process (debugging): a crashing plugin ends the grid
+  bool allow_changed_code = false;  // resume runs started by another plugin file or genlab commit
+  bool restart_unresumable = false;  // start anew runs whose file or checkpoint cannot be resumed
 };
 
 struct CalibrateArgs {

@@ -31,6 +31,12 @@ int main(int argc, char** argv) {
   run->add_option("--only", run_args.only, "run only the run with this id");
   run->add_option("--shard", run_args.shard, "run only shard K of N (K/N, 0-based; default from SLURM_ARRAY_TASK_ID/COUNT)");
   run->add_flag("--no-progress", run_args.no_progress, "plain periodic lines instead of a progress bar");
+  run->add_flag("--allow-changed-code", run_args.allow_changed_code,
+                "resume runs whose plugin file or genlab commit changed since they started (recorded in the run file)");
+  run->add_flag("--restart-unresumable", run_args.restart_unresumable,
+                "start anew runs whose file or checkpoint is corrupt (the old file is kept as <file>.unresumable)");
+  run->add_flag("--in-process", run_args.in_process,
+                "run the cells in this process, not one child process each (debugging; a crash ends the grid)");
   ScaleCli scale(app, *run, run_args);  // cells, missing, submit; run --cell(s), --mpi
 
   std::string validate_file;
@@ -61,7 +67,7 @@ int main(int argc, char** argv) {
   analyze->add_option("--sheet", analyze_args.sheets, "image sheet of this image name (samples, reconstructions...), PNG (repeatable)")->allow_extra_args(false);
   analyze->add_option("-o,--out", analyze_args.out_dir, "folder for PNG files (default: the report folder, else ./genlab-analysis)");
   analyze->add_option("--report", analyze_args.report_dir, "write a self-contained HTML report to DIR/index.html");
-  analyze->add_option("--threads", analyze_args.threads, "threads reading run files (0 = 1; HDF5 serialises readers)");
+  analyze->add_option("--threads", analyze_args.threads, "reader processes (0 = 1; each file is read in an isolated process)");
   CalibrateArgs calibrate_args;
   auto* calibrate = app.add_subcommand("calibrate", "score train images and noisy test images against the test images "
                                                     "with a reference classifier (FID, precision/recall floor and scale)");

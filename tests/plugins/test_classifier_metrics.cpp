@@ -175,7 +175,7 @@ TEST_CASE("eval.classifier: a mismatched or unfinished or non-classifier run fil
     stopped.push_back("run.stop_after_steps=2");
     const RunResult c = run_smoke("classifier", dir / "stopped", stopped);
     REQUIRE(c.status == RunStatus::Interrupted);
-    CHECK_THROWS_WITH_AS(vae_with(c.file.string()), doctest::Contains("status 'running', not 'finished'"),
+    CHECK_THROWS_WITH_AS(vae_with(c.file.string()), doctest::Contains("status 'interrupted', not 'finished'"),
                          ConfigError);
   }
   SUBCASE("a missing file") {

@@ -1,9 +1,10 @@
 // The HDF5 run-file store: round trips of every part of the layout across commits, bitwise
 // checkpoints, truncation for resume, crash safety under kill -9, bad files and folders, and
-// (when python3-h5py is installed) that h5py reads every dataset. It does not test the runner.
+// that h5py reads every dataset (python3-h5py is required: a missing one fails). It does not test the runner.
 #include <doctest/doctest.h>
 
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -325,8 +326,14 @@ TEST_CASE("store: kill -9 at any moment leaves a readable file with a consistent
   // The child commits in a loop: rows up to step s and a checkpoint of step s whose values are s.
   const int delays_us[] = {3000, 9000, 17000, 26000, 41000, 52000, 64000, 99000};
   std::int64_t last_seen = 0;
-  int mid_commit = 0;  // kills that left a .tmp behind, i.e. landed inside a commit
+  int mid_commit = 0;  // kills that landed while the child was inside commit()
+  int tmp_left = 0;    // of those, kills that left a .tmp behind (inside its write/fsync/rename)
+  // The child raises this flag (shared memory, survives the kill) around every commit.
+  void* shared = ::mmap(nullptr, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  REQUIRE(shared != MAP_FAILED);
+  auto* in_commit = static_cast<volatile int*>(shared);
   for (const int delay : delays_us) {
+    *in_commit = 0;
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
     if (child == 0) {
@@ -340,7 +347,9 @@ TEST_CASE("store: kill -9 at any moment leaves a readable file with a consistent
           writer.append_train(s, 0, 0, {{"loss", static_cast<double>(s)}});
           writer.set_checkpoint(s, {{"params/w", {{256, 256}, std::vector<double>(256 * 256, static_cast<double>(s))}},
                                     {"cursor", {{1}, std::vector<std::int64_t>{s}}}});
+          *in_commit = 1;
           writer.commit();
+          *in_commit = 0;
         }
       } catch (...) {
         ::_exit(3);
@@ -351,7 +360,8 @@ TEST_CASE("store: kill -9 at any moment leaves a readable file with a consistent
     int status = 0;
     ::waitpid(child, &status, 0);
     CHECK(WIFSIGNALED(status));  // it was still committing, not dead of an exception
-    mid_commit += fs::exists(dir.path() / "run.h5.tmp") ? 1 : 0;
+    mid_commit += *in_commit;
+    tmp_left += fs::exists(dir.path() / "run.h5.tmp") ? 1 : 0;
     std::int64_t step = -1;
     const RunSummary s = read_run(file);
     if (!s.has_checkpoint) continue;  // killed before its first commit
@@ -365,7 +375,10 @@ TEST_CASE("store: kill -9 at any moment leaves a readable file with a consistent
     last_seen = step;
   }
   CHECK(last_seen > 0);
-  MESSAGE(mid_commit << " of 8 kills landed inside a commit; last checkpoint step " << last_seen);
+  MESSAGE(mid_commit << " of 8 kills landed inside a commit (" << tmp_left << " with its .tmp on disk); last checkpoint step "
+                     << last_seen);
+  CHECK(mid_commit > 0);  // the test proves something only if kills hit commits
+  ::munmap(shared, sizeof(int));
 }
 
 TEST_CASE("store: 100k small appends and repeated few-MB checkpoint commits read back (timings printed)") {
@@ -406,10 +419,9 @@ TEST_CASE("store: 100k small appends and repeated few-MB checkpoint commits read
 }
 
 TEST_CASE("store: h5py reads every dataset of a run file") {
-  if (std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") != 0) {
-    MESSAGE("skipped: python3-h5py is not installed (sudo apt-get install python3-h5py)");
-    return;
-  }
+  // CI installs python3-h5py (.ci/install-deps): a missing one is a failure, not a silent pass.
+  REQUIRE_MESSAGE(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0,
+                  "python3-h5py is not installed (.ci/install-deps installs it)");
   TempDir dir("store");
   const fs::path file = dir.path() / "run.h5";
   RunWriter writer = new_run(file);
@@ -448,10 +460,8 @@ print(len(names), "datasets")
 }
 
 TEST_CASE("store: an h5py reader holding the file open neither blocks nor sees a torn commit") {
-  if (std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") != 0) {
-    MESSAGE("skipped: python3-h5py is not installed");
-    return;
-  }
+  REQUIRE_MESSAGE(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0,
+                  "python3-h5py is not installed (.ci/install-deps installs it)");
   TempDir dir("store");
   const fs::path file = dir.path() / "run.h5";
   RunWriter writer = new_run(file);
@@ -483,4 +493,34 @@ os.replace(sys.argv[4] + ".part", sys.argv[4])
   in >> rows;
   CHECK(rows == "1");  // it keeps reading the version it opened
   CHECK(read_run(file).train.at("step").size() == 2);
+}
+
+TEST_CASE("store: a checkpoint changed after it was written fails its checksum, naming the file") {
+  REQUIRE_MESSAGE(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0,
+                  "python3-h5py is not installed (.ci/install-deps installs it)");
+  TempDir dir("store");
+  const fs::path file = dir.path() / "run.h5";
+  {
+    RunWriter writer = new_run(file);
+    writer.set_checkpoint(7, every_dtype(0.f));
+    writer.commit();
+  }
+  std::int64_t step = -1;
+  CHECK_NOTHROW(read_checkpoint(file, &step));
+  CHECK(step == 7);
+  for (const char* change : {"f['checkpoint/params/encoder/fc1/b'][1] = 2.5",  // one value, as a bit flip would
+                             "f['checkpoint'].attrs['step'] = 1000000000000"}) {  // a step from nowhere
+    const fs::path copy = dir.path() / "changed.h5";
+    fs::copy_file(file, copy, fs::copy_options::overwrite_existing);
+    const std::string command = "/usr/bin/python3 -c \"import h5py, numpy; f = h5py.File('" + copy.string() + "', 'r+'); " +
+                                change + "; f.close()\"";
+    REQUIRE(std::system(command.c_str()) == 0);
+    try {
+      read_checkpoint(copy, &step);
+      FAIL("a changed checkpoint was accepted: " << change);
+    } catch (const StoreError& e) {
+      const std::string message = e.what();
+      CHECK(message.find(copy.string() + ": /checkpoint does not match its sha256 checksum") != std::string::npos);
+    }
+  }
 }

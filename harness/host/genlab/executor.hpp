@@ -26,11 +26,21 @@ struct ExecutorOptions {
   std::ostream* out = nullptr;
   bool live_progress = false;
   // How a child re-invokes this program for one run: argv before "--only <id>" is appended.
+  // With a child command every cell runs in its own process (a crashing plugin costs only its
+  // cell), also at jobs = 1, unless in_process is set (debugging; the default without one).
   std::vector<std::string> child_command;
+  bool in_process = false;
+  // Exit codes of a child that concern every cell (a missing data set, an unwritable folder):
+  // no further cell starts and GridOutcome::fatal_exit_code holds the code.
+  std::vector<int> fatal_exit_codes;
+  bool allow_changed_code = false;   // RunnerOptions::allow_changed_code
+  bool restart_unresumable = false;  // RunnerOptions::restart_unresumable
 };
 
 struct GridOutcome {
   std::vector<std::pair<const RunSpec*, RunResult>> results;
+  std::size_t not_started = 0;  // cells left out after a stop request or a fatal child error
+  int fatal_exit_code = 0;      // see ExecutorOptions::fatal_exit_codes
   std::size_t count(RunStatus status) const;
 };
 
@@ -48,5 +58,8 @@ GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& option
 // One run in a child process (options.child_command + "--only <id>"), waited for and read back
 // from its run file: a crash costs only this run (used by the MPI workers).
 RunResult run_in_child(const RunSpec& run, const ExecutorOptions& options);
+
+// Whether this process is a cell started by run_grid's process pool (it dies with its parent).
+bool running_as_cell();
 
 }  // namespace genlab

@@ -101,6 +101,7 @@ struct RunSpec {
   // [model]
   std::string plugin;
   std::filesystem::path plugin_path;                  // "" = find the plugin by name
+  Location plugin_at;                                 // where model.plugin (or model.path) was written
   std::map<std::string, LocatedParam> model_params;   // as written, unchecked until finalize_run
   std::optional<Params> params;                       // set by finalize_run: checked + defaults
 

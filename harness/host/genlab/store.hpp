@@ -1,7 +1,7 @@
 // The run file: one HDF5 file per run holding provenance, config, grid coordinates, metric series,
 // image grids and the latest checkpoint. Writes are copy-on-write commits (build the next version
-// in <file>.tmp from the published one plus the pending data, fsync, rename over the published
-// one), so a kill -9 at any moment leaves the old or the new complete file, never a torn one.
+// in memory from the published one plus the pending data, write it to <file>.tmp, fsync, rename
+// over the published one), so a kill -9 at any moment leaves the old or the new complete file, never a torn one.
 // It does not know what the metrics mean, nor how a model maps to tensors; HDF5 types stay in
 // harness/src/store (this header is HDF5-free).
 #pragma once
@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -74,12 +75,15 @@ class RunWriter {
   // logged after `step` (rows with step > `step`): used on resume from a checkpoint of that step.
   void truncate_after(std::int64_t step);
 
-  // Publishes everything pending atomically: the published file's objects are copied into
-  // <file>.tmp (all but /checkpoint when a new one is pending), the pending data is added, then
-  // fsync and rename. Cost grows with the file size (~30 ms for 9 MB). On failure nothing pending
-  // is lost and the published file is unchanged; throws StoreError.
+  // Publishes everything pending atomically: the published file's objects are copied into an
+  // in-memory file (all but /checkpoint when a new one is pending), the pending data is added, its
+  // bytes are written to <file>.tmp, then fsync and rename. Cost grows with the file size
+  // (~30-50 ms for 9 MB). On failure nothing pending is lost and the published file is
+  // unchanged; throws StoreError.
   void commit();
   bool has_pending() const;
+  // Drops everything pending (after a failed commit, to record only a status that fits on disk).
+  void discard_pending();
 
   struct Pending;  // the uncommitted rows, images, attrs and checkpoint (defined in src/store)
 
@@ -105,7 +109,20 @@ struct RunSummary {
 };
 
 // Reads a run file (read-only, without file locking). Throws StoreError naming the file.
+// In-process: a file with corrupt HDF5 metadata can crash or hang HDF5 (see read_runs_isolated).
 RunSummary read_run(const std::filesystem::path& path);
+
+// read_run in a forked reader process, for files that may be corrupt (analyze, show, the
+// executor): a file that crashes the reader, or takes longer than `timeout_s`, is reported as
+// unreadable with the reason and the next file is read by a new reader. Call it while no other
+// thread uses HDF5 (fork copies one thread).
+struct IsolatedRead {
+  std::optional<RunSummary> summary;
+  std::string error;  // when !summary: "<file>: <reason>"
+};
+std::vector<IsolatedRead> read_runs_isolated(const std::vector<std::filesystem::path>& files, double timeout_s = 20);
+// One file; throws StoreError with the reason when it is unreadable.
+RunSummary read_run_isolated(const std::filesystem::path& file, double timeout_s = 20);
 // The stored checkpoint and its step; throws StoreError if the file has none.
 Checkpoint read_checkpoint(const std::filesystem::path& path, std::int64_t* step = nullptr);
 // Grid `index` of /images/<name>; `shape` receives (H, W) or (H, W, C).

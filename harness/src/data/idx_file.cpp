@@ -60,7 +60,14 @@ void read_exactly(const GzFile& in, std::uint8_t* out, std::size_t n, const std:
   }
 }
 
-std::shared_ptr<const IdxArray> decode(const fs::path& file, std::uint32_t magic) {
+// The most bytes `file` can decode to: its size when stored plainly, deflate's maximum ratio
+// (1032:1) times its size when gzipped. A header claiming more is corrupt; checked before
+// allocating, so a 33-byte file cannot make us allocate gigabytes.
+std::uintmax_t max_decoded_bytes(const GzFile& in, std::uintmax_t file_size) {
+  return gzdirect(in.handle) ? file_size : file_size * 1032 + 1024;
+}
+
+std::shared_ptr<const IdxArray> decode(const fs::path& file, std::uint32_t magic, std::uintmax_t file_size) {
   GzFile in{gzopen(file.c_str(), "rb")};
   if (in.handle == nullptr) fail(file, "cannot open for reading");
   gzbuffer(in.handle, 1u << 18);
@@ -83,6 +90,10 @@ std::shared_ptr<const IdxArray> decode(const fs::path& file, std::uint32_t magic
     }
     array->dims.push_back(d);
     total *= d;
+  }
+  if (total > max_decoded_bytes(in, file_size)) {
+    fail(file, "truncated or corrupt: the header claims " + std::to_string(total) + " bytes of data, more than a file of " +
+                   std::to_string(file_size) + " bytes can hold");
   }
   array->bytes.resize(total);
   read_exactly(in, array->bytes.data(), total, "data", file);
@@ -109,7 +120,8 @@ std::shared_ptr<const IdxArray> read_idx(const fs::path& file, std::uint32_t mag
   const auto key = std::make_pair(fs::absolute(file).lexically_normal().string(), magic);
   const auto it = cache.find(key);
   if (it != cache.end() && it->second.size == size && it->second.modified == modified) return it->second.array;
-  std::shared_ptr<const IdxArray> array = decode(file, magic);
+  if (!fs::is_regular_file(file, ec)) fail(file, "not a regular file");
+  std::shared_ptr<const IdxArray> array = decode(file, magic, size);
   cache[key] = CacheEntry{size, modified, array};
   return array;
 }

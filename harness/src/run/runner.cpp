@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include "genlab/blas.hpp"
@@ -14,6 +15,7 @@
 #include "genlab/float_mode.hpp"
 #include "genlab/loader.hpp"
 #include "genlab/store.hpp"
+#include "genlab/version.hpp"
 #include "metrics/sample_quality.hpp"
 #include "run/checkpoint_io.hpp"
 #include "run/evaluator.hpp"
@@ -50,6 +52,20 @@ bool all_finite(const Metrics& m, std::string* bad) {
     }
   }
   return true;
+}
+
+// What differs between the code that started a run and this one ("" if nothing): the plugin
+// file's sha256 and genlab's commit, as stored in the run file's provenance.
+std::string code_changes(const AttrMap& stored, const std::string& plugin_sha256) {
+  std::string out;
+  auto compare = [&](const char* key, const std::string& now) {
+    const auto it = stored.find(key);
+    if (it == stored.end() || attr_to_string(it->second) == now) return;
+    out += (out.empty() ? "" : ", ") + std::string(key) + " was " + attr_to_string(it->second) + ", now " + now;
+  };
+  compare("plugin_sha256", plugin_sha256);
+  compare("git_commit", git_commit());
+  return out;
 }
 
 // The first line where two config texts differ, for the "changed config" refusal.
@@ -107,12 +123,15 @@ class Run {
 
  private:
   void prepare();
+  std::string resume_from_checkpoint();  // "" when resumed, else why the checkpoint is unusable
+  void set_aside(const std::string& why);  // renames the run file to <file>.unresumable
   RunResult train();
   void evaluate(std::int64_t done);
   EvalSettings eval_settings(std::int64_t done) const;
   IwaeProgress iwae_progress_lines(std::size_t k);
   void checkpoint(std::int64_t done);
   RunResult finish(RunStatus status, const std::string& message);
+  void commit_final(AttrMap attrs);
 
   const RunSpec& spec_;
   const RunnerOptions& options_;
@@ -129,6 +148,7 @@ class Run {
   std::optional<RunWriter> writer_;
   std::unique_ptr<Progress> progress_;
   std::int64_t start_step_ = 0;
+  std::string changed_code_;  // plugin/genlab changes since the run started (allowed by the options)
   Metrics last_eval_;
   std::unique_ptr<SampleQuality> sample_quality_;  // eval.classifier set: FID, precision/recall
 };
@@ -147,8 +167,19 @@ RunResult Run::execute() {
   config_ = spec_.params ? spec_.config_text : canonical_config(spec_, params_);
 
   bool resume = false;
+  std::optional<RunSummary> stored;
   if (fs::exists(spec_.output_file)) {
-    const RunSummary s = read_run(spec_.output_file);
+    try {
+      stored = read_run_isolated(spec_.output_file);
+    } catch (const StoreError& e) {
+      if (!options_.restart_unresumable) {
+        throw StoreError(std::string(e.what()) + " (delete the file, or run with --restart-unresumable, to start anew)");
+      }
+      set_aside(e.what());
+    }
+  }
+  if (stored) {
+    const RunSummary& s = *stored;
     if (s.config_text != config_) {
       throw ConfigError("run " + spec_.run_id + " (" + spec_.output_file.string() +
                         ") was made with a different config (" + first_difference(s.config_text, config_) +
@@ -168,19 +199,26 @@ RunResult Run::execute() {
     resume = s.has_checkpoint;
     if (resume) require_same_float_mode(s, spec_);
     if (!resume) fs::remove(spec_.output_file);  // nothing to resume from: start anew
+    if (resume) changed_code_ = code_changes(s.attrs, plugin_->info().sha256);
+    if (!changed_code_.empty() && !options_.allow_changed_code) {
+      throw ConfigError("run " + spec_.run_id + " (" + spec_.output_file.string() + ") was started by other code (" +
+                        changed_code_ + "); resuming would mix two versions in one run: rerun with " +
+                        "--allow-changed-code to resume anyway (recorded in the file), or delete the file to start anew");
+    }
   }
   prepare();
   if (resume) {
-    writer_.emplace(RunWriter::open_existing(spec_.output_file));
-    std::int64_t step = 0;
-    const Checkpoint c = read_checkpoint(spec_.output_file, &step);
-    restore_checkpoint(c, *model_, *optimizers_, noise_);
-    writer_->truncate_after(step);
-    start_step_ = step;
-    writer_->set_attrs({{"status", std::string("running")}, {"resumed_at", utc_now_iso8601()}});
-    writer_->commit();
-    progress_->line("resuming from the checkpoint at step " + std::to_string(step));
-  } else {
+    if (const std::string why = resume_from_checkpoint(); !why.empty()) {
+      if (!options_.restart_unresumable) {  // this cell fails, named by file; the grid goes on
+        return finish(RunStatus::Failed, why + " (delete the file, or run with --restart-unresumable, to start anew)");
+      }
+      writer_.reset();
+      set_aside(why);
+      prepare();  // the model may hold part of the bad checkpoint
+      resume = false;
+    }
+  }
+  if (!resume) {
     AttrMap attrs = build_provenance();
     attrs["run_id"] = spec_.run_id;
     attrs["experiment"] = spec_.experiment;
@@ -200,6 +238,38 @@ RunResult Run::execute() {
     return train();
   } catch (const std::exception& e) {
     return finish(RunStatus::Failed, e.what());
+  }
+}
+
+std::string Run::resume_from_checkpoint() {
+  writer_.emplace(RunWriter::open_existing(spec_.output_file));
+  std::int64_t step = 0;
+  try {
+    const Checkpoint c = read_checkpoint(spec_.output_file, &step);
+    if (step < 0 || step > schedule_.total) {
+      throw StoreError("its step " + std::to_string(step) + " is outside 0.." + std::to_string(schedule_.total));
+    }
+    restore_checkpoint(c, *model_, *optimizers_, noise_);
+  } catch (const Error& e) {
+    return spec_.output_file.string() + ": cannot resume from /checkpoint: " + e.what();
+  }
+  writer_->truncate_after(step);
+  start_step_ = step;
+  writer_->set_attrs({{"status", std::string("running")}, {"resumed_at", utc_now_iso8601()}});
+  if (!changed_code_.empty()) writer_->set_attrs({{"resumed_with_changed_code", changed_code_}});
+  writer_->commit();
+  progress_->line("resuming from the checkpoint at step " + std::to_string(step));
+  return "";
+}
+
+void Run::set_aside(const std::string& why) {
+  const fs::path kept(spec_.output_file.string() + ".unresumable");
+  std::error_code ec;
+  fs::rename(spec_.output_file, kept, ec);
+  if (ec) throw StoreError(spec_.output_file.string() + ": cannot move it aside to " + kept.string() + ": " + ec.message());
+  if (options_.out) {
+    *options_.out << "[" << spec_.run_id << "] starting anew (--restart-unresumable): " << why << "; the old file is kept as "
+                  << kept.string() << "\n";
   }
 }
 
@@ -235,6 +305,11 @@ RunResult Run::train() {
     progress_->set_tail_seconds(estimate_iwae_seconds(*model_, d, data_.test, eval_settings(schedule_.total)));
   }
   for (std::int64_t step = start_step_; step < schedule_.total; ++step) {
+    if (const int sig = stop_requested()) {
+      checkpoint(step);
+      return finish(RunStatus::Interrupted, "interrupted by " + signal_name(sig) + " at step " + std::to_string(step) +
+                                                "; checkpoint written, run again to resume");
+    }
     if (spec_.execution.stop_after_steps > 0 && step >= spec_.execution.stop_after_steps) {
       checkpoint(step);
       return finish(RunStatus::Interrupted, "stopped after " + std::to_string(step) +
@@ -365,6 +440,22 @@ void Run::checkpoint(std::int64_t done) {
   writer_->commit();
 }
 
+// The last commit of a run. If it fails (a full disk) for a failing run, the pending rows are
+// dropped and only the status is committed: a resume restarts from the last checkpoint anyway,
+// and a small commit may still fit. A status that does not fit either is the StoreError thrown.
+void Run::commit_final(AttrMap attrs) {
+  try {
+    writer_->commit();
+  } catch (const StoreError&) {
+    if (attrs.count("status") == 0 || std::get<std::string>(attrs.at("status")) != "failed") throw;
+    writer_->discard_pending();
+    attrs["status_message"] = attr_to_string(attrs.at("status_message")) +
+                              " (the rows since the last checkpoint were dropped so that this status fits)";
+    writer_->set_attrs(attrs);
+    writer_->commit();
+  }
+}
+
 RunResult Run::finish(RunStatus status, const std::string& message) {
   RunResult r;
   r.status = status;
@@ -372,13 +463,11 @@ RunResult Run::finish(RunStatus status, const std::string& message) {
   r.file = spec_.output_file;
   r.final_eval = last_eval_;
   r.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-  AttrMap attrs{{"updated_at", utc_now_iso8601()}, {"status_message", message}};
-  if (status != RunStatus::Interrupted) {
-    attrs["status"] = std::string(run_status_str(status));
-    attrs["finished_at"] = utc_now_iso8601();
-  }
+  AttrMap attrs{{"updated_at", utc_now_iso8601()}, {"status_message", message},
+                {"status", std::string(run_status_str(status))}};
+  if (status != RunStatus::Interrupted) attrs["finished_at"] = utc_now_iso8601();
   writer_->set_attrs(attrs);
-  writer_->commit();
+  commit_final(attrs);
   progress_->line(std::string(run_status_str(status)) + (message.empty() ? "" : ": " + message) +
                   " (" + format_duration(r.seconds) + ")");
   return r;

@@ -67,6 +67,16 @@ std::optional<ParamValue> convert(ParamType type, const ParamValue& given) {
   return std::nullopt;
 }
 
+bool all_finite(const ParamValue& value) {
+  if (const auto* d = std::get_if<double>(&value)) return std::isfinite(*d);
+  if (const auto* l = std::get_if<std::vector<double>>(&value)) {
+    for (const double v : *l) {
+      if (!std::isfinite(v)) return false;
+    }
+  }
+  return true;
+}
+
 // Written so that NaN fails every bound.
 bool in_range(const ParamSpec& spec, double v) {
   if (spec.min && !(spec.min_exclusive ? v > *spec.min : v >= *spec.min)) return false;
@@ -133,6 +143,10 @@ std::optional<ParamValue> check_param(const ParamSpec& spec, const ParamValue& g
   if (!value) {
     errors.add(at, qualified + " must be " + expected_phrase(spec.type) + " (got " +
                        describe_value(given) + ")");
+    return std::nullopt;
+  }
+  if (!all_finite(*value)) {  // inf and nan pass no schema: every number has a finite range
+    errors.add(at, qualified + " must be a finite number (got " + param_value_str(given) + ")");
     return std::nullopt;
   }
   const bool bounds_ok = check_bounds(spec, *value, given, qualified, at, errors);

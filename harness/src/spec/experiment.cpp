@@ -50,6 +50,26 @@ void check_distinct(const Experiment& e) {
                       "results (keys of [run], output and paths are not part of the run id)");
   }
 }
+
+// The most runs one experiment may expand to (each is a file and a process); a larger spec is a
+// mistake (a 1000^3 grid) that would exhaust memory before anything runs.
+constexpr std::size_t kMaxRuns = 100000;
+
+// Refuses a grid of more than kMaxRuns cells (times `seeds` per cell), naming the count.
+void check_expansion(const spec::GridPlan& plan, std::size_t seeds, const spec::Node* grid, const std::filesystem::path& file) {
+  std::size_t runs = std::max<std::size_t>(seeds, 1);
+  std::string factors = std::to_string(runs) + (runs == 1 ? " seed" : " seeds");
+  bool over = runs > kMaxRuns;
+  for (const spec::GridDim& d : plan.dims) {
+    factors += " x " + std::to_string(d.size());
+    over = over || (d.size() != 0 && runs > kMaxRuns / d.size());
+    runs = over ? kMaxRuns + 1 : runs * d.size();
+  }
+  if (!over && runs <= kMaxRuns) return;
+  const std::string where = grid != nullptr ? grid->at.prefix() : file.string() + ": ";
+  throw ConfigError(where + "the experiment expands to " + factors + " = more than " + std::to_string(kMaxRuns) +
+                    " runs (the limit); split it into several experiment files");
+}
 }  // namespace
 
 Experiment load_experiment(const std::filesystem::path& file,
@@ -60,6 +80,9 @@ Experiment load_experiment(const std::filesystem::path& file,
   spec::Errors errors;
   const spec::GridPlan plan = spec::read_grid(doc.find("grid"), fixed, errors);
   errors.throw_if_any();
+  const spec::Node* seeds_node = doc.find("experiment") ? doc.find("experiment")->find("seeds") : nullptr;
+  check_expansion(plan, seeds_node && seeds_node->kind == spec::Node::Kind::Array ? seeds_node->items.size() : 1,
+                  doc.find("grid"), file);
   doc.erase("grid");
 
   Experiment experiment;

@@ -45,6 +45,11 @@ Node load_chain(const std::filesystem::path& file, const std::string& display,
   if (!std::filesystem::exists(base, ec)) {
     throw ConfigError(extends->at.prefix() + "extends: cannot find " + quote_string(base_display));
   }
+  if (!std::filesystem::is_regular_file(base, ec)) {  // "", ".", "/", /dev/zero
+    throw ConfigError(extends->at.prefix() + "extends: " + quote_string(base_display) + " is " +
+                      (std::filesystem::is_directory(base, ec) ? "a folder" : "not a regular file") +
+                      ", not an experiment file");
+  }
   doc.erase("extends");
   Node merged = load_chain(base, base_display, seen, names);
   merge_into(merged, std::move(doc));

@@ -13,6 +13,11 @@ namespace genlab {
 
 
 namespace {
+// Upper bounds that keep every product of counts (steps x batch, epochs x steps per epoch) far
+// from int64 overflow and every buffer allocatable; floats are also checked finite (check.cpp).
+constexpr double kMaxCount = 1e9;
+constexpr double kMaxBatch = 1 << 16;
+
 Schema experiment_schema() {
   return {
       string_param("name", "", "required; [A-Za-z0-9_-]+; results go to <output>/<name>/"),
@@ -26,8 +31,8 @@ Schema data_schema() {
   return {
       string_param("name", "fashion_mnist", "data set").one_of(dataset_names()),
       string_param("path", "/usr/share/datasets/fashion-mnist", "folder of the Fashion-MNIST files"),
-      int_param("limit", 0, "use the first N train (and N test) samples; 0 = all").at_least(0),
-      int_param("validation", 0, "train samples held out as a validation split").at_least(0),
+      int_param("limit", 0, "use the first N train (and N test) samples; 0 = all").at_least(0).at_most(kMaxCount),
+      int_param("validation", 0, "train samples held out as a validation split").at_least(0).at_most(kMaxCount),
   };
 }
 
@@ -41,9 +46,9 @@ Schema model_schema() {
 Schema train_schema() {
   return {
       int_param("epochs", 10, "passes over the training set (exactly one of epochs/steps > 0)")
-          .at_least(0),
-      int_param("steps", 0, "optimisation steps (exactly one of epochs/steps > 0)").at_least(0),
-      int_param("batch_size", 128, "training batch size").at_least(1),
+          .at_least(0).at_most(1e6),
+      int_param("steps", 0, "optimisation steps (exactly one of epochs/steps > 0)").at_least(0).at_most(kMaxCount),
+      int_param("batch_size", 128, "training batch size").at_least(1).at_most(kMaxBatch),
       float_param("clip_grad_norm", 0.0, "clip the global gradient L2 norm; 0 = off").at_least(0),
   };
 }
@@ -51,7 +56,7 @@ Schema train_schema() {
 Schema optimizer_schema() {
   return {
       string_param("name", "adam", "optimizer").one_of({"adam", "adamw", "sgd", "rmsprop"}),
-      float_param("lr", 1e-3, "learning rate").greater_than(0),
+      float_param("lr", 1e-3, "learning rate").greater_than(0).at_most(1e30),
       float_param("beta1", 0.9, "Adam first-moment decay").at_least(0).less_than(1),
       float_param("beta2", 0.999, "Adam second-moment decay").at_least(0).less_than(1),
       float_param("eps", 1e-8, "Adam/RMSProp denominator term").greater_than(0),
@@ -65,7 +70,7 @@ Schema optimizer_schema() {
 Schema schedule_schema() {
   return {
       string_param("name", "constant", "learning-rate schedule").one_of({"constant", "step", "linear"}),
-      int_param("step_size", 1000, "step: multiply lr by gamma every step_size steps").at_least(1),
+      int_param("step_size", 1000, "step: multiply lr by gamma every step_size steps").at_least(1).at_most(kMaxCount),
       float_param("gamma", 0.5, "step: decay factor").greater_than(0),
       float_param("end_factor", 0.0, "linear: lr decays to lr * end_factor at the last step")
           .at_least(0),
@@ -74,42 +79,42 @@ Schema schedule_schema() {
 
 Schema eval_schema() {
   return {
-      int_param("every_epochs", 1, "evaluate every N epochs (exactly one of every_* > 0)").at_least(0),
-      int_param("every_steps", 0, "evaluate every N steps (exactly one of every_* > 0)").at_least(0),
-      int_param("batch_size", 500, "evaluation batch size").at_least(1),
-      int_param("samples", 64, "images sampled at each evaluation").at_least(0),
+      int_param("every_epochs", 1, "evaluate every N epochs (exactly one of every_* > 0)").at_least(0).at_most(kMaxCount),
+      int_param("every_steps", 0, "evaluate every N steps (exactly one of every_* > 0)").at_least(0).at_most(kMaxCount),
+      int_param("batch_size", 500, "evaluation batch size").at_least(1).at_most(kMaxBatch),
+      int_param("samples", 64, "images sampled at each evaluation").at_least(0).at_most(10000),
       string_param("heavy_metrics", "final",
                    "when IWAE and classifier metrics run: at the final evaluation or at every one")
           .one_of({"final", "every"}),
-      int_param("iwae_k", 5000, "importance samples of the IWAE bound; 0 = off").at_least(0),
-      int_param("iwae_images", 1000, "test images the IWAE bound is averaged over").at_least(1),
+      int_param("iwae_k", 5000, "importance samples of the IWAE bound; 0 = off").at_least(0).at_most(1e6),
+      int_param("iwae_images", 1000, "test images the IWAE bound is averaged over").at_least(1).at_most(kMaxCount),
       string_param("classifier", "",
                    "reference classifier run file (.h5) for FID, precision/recall, conditional accuracy; "
                    "\"\" = off"),
-      int_param("fid_samples", 10000, "generated samples compared with the test images").at_least(2),
-      int_param("pr_k", 3, "k of the k-NN manifolds of precision/recall").at_least(1),
+      int_param("fid_samples", 10000, "generated samples compared with the test images").at_least(2).at_most(1e6),
+      int_param("pr_k", 3, "k of the k-NN manifolds of precision/recall").at_least(1).at_most(1000),
   };
 }
 
 Schema run_schema() {
   return {
-      int_param("threads", 1, "BLAS threads for this run").at_least(1),
+      int_param("threads", 1, "BLAS threads for this run").at_least(1).at_most(1024),
       string_param("float_mode", "ftz_daz",
                    "ftz_daz: flush subnormal floats to zero (fast; results defined under it); "
                    "ieee: keep IEEE subnormals (about 2x slower once values underflow)")
           .one_of({"ftz_daz", "ieee"}),
       int_param("checkpoint_every_epochs", 1,
                 "checkpoint every N epochs (both checkpoint_every_* = 0: only at evaluations)")
-          .at_least(0),
-      int_param("checkpoint_every_steps", 0, "checkpoint every N steps").at_least(0),
+          .at_least(0).at_most(kMaxCount),
+      int_param("checkpoint_every_steps", 0, "checkpoint every N steps").at_least(0).at_most(kMaxCount),
       float_param("time_budget_s", 0.0, "stop the run after this many seconds; 0 = none")
-          .at_least(0),
+          .at_least(0).at_most(1e9),
       int_param("log_every_steps", 50,
                 "print a progress line every N steps (metrics are recorded at every step)")
-          .at_least(1),
+          .at_least(1).at_most(kMaxCount),
       int_param("stop_after_steps", 0,
                 "checkpoint and stop (resumable) once this many steps are done; 0 = never")
-          .at_least(0),
+          .at_least(0).at_most(kMaxCount),
   };
 }
 }  // namespace

@@ -144,8 +144,9 @@ void read_experiment(const Node& doc, const Location& file_at, RunSpec& run,
     errors.add(s.given.at("seeds"), "experiment.seeds must not be empty");
   }
   seeds.clear();
+  std::set<std::int64_t> seen;  // linear-log: a list of 10^6 seeds is checked in a blink
   for (const std::int64_t seed : list) {
-    if (std::find(seeds.begin(), seeds.end(), static_cast<std::uint64_t>(seed)) != seeds.end()) {
+    if (!seen.insert(seed).second) {
       errors.add(s.given.at("seeds"), "experiment.seeds lists seed " + std::to_string(seed) + " twice");
     }
     seeds.push_back(static_cast<std::uint64_t>(seed));
@@ -177,6 +178,7 @@ void read_model(const Node& doc, const Location& file_at, RunSpec& run, Errors& 
   Section s = read_section(doc, "model", hyper, errors);
   run.plugin = s.values.get_string("plugin");
   run.plugin_path = s.values.get_string("path");
+  run.plugin_at = s.given.count("path") ? s.given.at("path") : s.given.count("plugin") ? s.given.at("plugin") : file_at;
   if (!written(table, "plugin")) {
     errors.add(file_at, "missing required key 'model.plugin' (write it under [model])");
   } else if (s.given.count("plugin") && run.plugin.empty()) {

@@ -4,6 +4,7 @@
 #include "spec/tree.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -120,7 +121,59 @@ Node convert(const toml::node& in, const std::string& display, const Location& k
 }
 }  // namespace
 
+namespace {
+constexpr std::size_t kMaxSpecBytes = 1 << 20;  // experiment files are a few KB
+constexpr std::size_t kMaxKeyDepth = 32;        // [a.b.c] or a.b.c = 1: components of one key
+
+// The number of components of the key that line [first, end) defines ([a.b] header or a.b = ...),
+// 0 when the line is not a key (array items, string contents). Quoted parts are skipped.
+std::size_t key_components(const std::string& text, std::size_t first, std::size_t end) {
+  const bool header = text[first] == '[';
+  std::size_t depth = 1;
+  char quote = 0;
+  for (std::size_t i = first + (header ? 1 : 0); i < end; ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == '\\' && quote == '"') ++i;
+      else if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '.') {
+      ++depth;
+    } else if (header ? c == ']' : c == '=') {
+      return depth;
+    } else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ' ' || c == '\t' ||
+                 (header && c == '[' && i == first + 1))) {
+      return 0;  // not a key
+    }
+  }
+  return 0;
+}
+
+// Refuses keys nested deeper than kMaxKeyDepth before toml++ builds (and recursively destroys)
+// the tables: a 20,000-component [a.a.a...] header would overflow the stack.
+void check_key_depth(const std::string& text, const std::string& display) {
+  std::size_t line = 1, start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::size_t first = text.find_first_not_of(" \t", start);
+    if (first < end) {
+      const std::size_t depth = key_components(text, first, end);
+      if (depth > kMaxKeyDepth) {
+        throw ConfigError(display + ":" + std::to_string(line) + ":" + std::to_string(first - start + 1) +
+                          ": a key nested " + std::to_string(depth) + " tables deep (the limit is " +
+                          std::to_string(kMaxKeyDepth) + ")");
+      }
+    }
+    start = end + 1;
+    ++line;
+  }
+}
+}  // namespace
+
 Node parse_toml(const std::string& text, const std::string& display) {
+  check_key_depth(text, display);
   try {
     const toml::table table = toml::parse(text, display);
     return convert(table, display, {display});
@@ -136,6 +189,14 @@ Node parse_toml_file(const std::string& path, const std::string& display) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw ConfigError(display + ": is a folder, not an experiment file");
+  }
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {  // /dev/zero, a FIFO
+    throw ConfigError(display + ": not a regular file, not an experiment file");
+  }
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxSpecBytes) {
+    throw ConfigError(display + ": " + std::to_string(size) + " bytes is too large for an experiment file (the limit is " +
+                      std::to_string(kMaxSpecBytes) + ")");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(display + ": cannot open experiment file");

@@ -1,8 +1,10 @@
 // /checkpoint: named float32/float64/int64/uint64 tensors of any rank, stored contiguously. A new
 // checkpoint is written whole into the new version of the file (the old one is not copied over),
 // so files do not grow per checkpoint. It does not decide what goes into a checkpoint (the runner
-// and the plugin's state() do).
+// and the plugin's state() do). Attribute sha256 digests the step and every tensor (name, type,
+// shape, bits), so resume can refuse a corrupt checkpoint.
 #include "genlab/error.hpp"
+#include "genlab/hash.hpp"
 #include "store/h5_attrs.hpp"
 #include "store/run_layout.hpp"
 
@@ -106,6 +108,16 @@ std::vector<std::string> dataset_paths(hid_t group, const std::filesystem::path&
   return out;
 }
 
+std::string checkpoint_digest(std::int64_t step, const Checkpoint& checkpoint) {
+  std::string bytes = "genlab checkpoint v1, step " + std::to_string(step) + "\n";
+  for (const auto& [name, tensor] : checkpoint) {
+    bytes += name + '\0' + std::to_string(tensor.data.index()) + checkpoint_shape_str(tensor.shape) + '\0';
+    const std::size_t size = std::visit([](const auto& v) { return v.size() * sizeof(v[0]); }, tensor.data);
+    bytes.append(static_cast<const char*>(data_of(tensor)), size);
+  }
+  return sha256_hex(bytes);
+}
+
 void write_checkpoint(hid_t file, const PendingCheckpoint& checkpoint, const std::filesystem::path& path) {
   if (h5::exists(file, checkpoint_group)) {  // normally not copied into the new version at all
     h5::check(H5Ldelete(file, checkpoint_group, H5P_DEFAULT), path, "cannot replace the checkpoint");
@@ -113,6 +125,7 @@ void write_checkpoint(hid_t file, const PendingCheckpoint& checkpoint, const std
   const h5::Id group = h5::create_group(file, checkpoint_group, path);
   for (const auto& [name, tensor] : checkpoint.tensors) write_tensor(group, name, tensor, path);
   h5::write_attr(group, "step", checkpoint.step, path);
+  h5::write_attr(group, "sha256", checkpoint_digest(checkpoint.step, checkpoint.tensors), path);
 }
 
 Checkpoint read_checkpoint_tensors(hid_t group, const std::filesystem::path& path) {

@@ -76,6 +76,24 @@ Id create_file(const std::filesystem::path& path) {
   return Id(id, H5Fclose);
 }
 
+Id create_memory_file(const std::filesystem::path& label) {
+  quiet_errors();
+  const Id fapl = access_plist(label);
+  check(H5Pset_fapl_core(fapl, 1 << 20, false), label, "cannot select the in-memory file driver");
+  const hid_t id = H5Fcreate(label.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  if (id < 0) fail(label, "cannot create the new version in memory");
+  return Id(id, H5Fclose);
+}
+
+std::vector<unsigned char> file_image(hid_t file, const std::filesystem::path& label) {
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), label, "cannot flush the new version in memory");
+  const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+  if (size < 0) fail(label, "cannot size the new version's file image");
+  std::vector<unsigned char> image(static_cast<std::size_t>(size));
+  if (H5Fget_file_image(file, image.data(), image.size()) != size) fail(label, "cannot copy the new version's file image");
+  return image;
+}
+
 Id open_group(hid_t loc, const std::string& name, const std::filesystem::path& file) {
   return Id(check_id(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), file, "cannot open group '" + name + "'"), H5Gclose);
 }

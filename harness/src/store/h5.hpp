@@ -62,6 +62,10 @@ void check(herr_t status, const std::filesystem::path& file, const std::string& 
 // Owning wrappers over the create/open calls most used by the store.
 Id open_file(const std::filesystem::path& path, bool writable);
 Id create_file(const std::filesystem::path& path);
+// A new file held in memory only (HDF5's core driver, no backing store): closing it never writes
+// to disk and so cannot fail on a full disk; file_image() returns its bytes. `label` names it.
+Id create_memory_file(const std::filesystem::path& label);
+std::vector<unsigned char> file_image(hid_t file, const std::filesystem::path& label);
 Id open_group(hid_t loc, const std::string& name, const std::filesystem::path& file);
 Id create_group(hid_t loc, const std::string& name, const std::filesystem::path& file);
 Id open_or_create_group(hid_t loc, const std::string& name, const std::filesystem::path& file);

@@ -44,6 +44,8 @@ std::vector<std::string> image_names(hid_t group, const std::filesystem::path& p
 // /checkpoint: replaced by exactly the tensors of `checkpoint` and attribute "step".
 void write_checkpoint(hid_t file, const PendingCheckpoint& checkpoint, const std::filesystem::path& path);
 Checkpoint read_checkpoint_tensors(hid_t group, const std::filesystem::path& path);
+// SHA-256 (hex) of a checkpoint's step and tensors: /checkpoint's "sha256" attribute.
+std::string checkpoint_digest(std::int64_t step, const Checkpoint& checkpoint);
 // Every dataset below `group`, as relative paths "a/b/c", in name order.
 std::vector<std::string> dataset_paths(hid_t group, const std::filesystem::path& path);
 

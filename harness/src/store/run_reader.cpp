@@ -73,8 +73,16 @@ Checkpoint read_checkpoint(const fs::path& path, std::int64_t* step) {
   const h5::Id file = open_run(path);
   if (!h5::exists(file, checkpoint_group)) throw StoreError(path.string() + ": the run file has no checkpoint");
   const h5::Id group = h5::open_group(file, checkpoint_group, path);
-  if (step != nullptr) *step = checkpoint_step_of(group, path);
-  return read_checkpoint_tensors(group, path);
+  const std::int64_t stored_step = checkpoint_step_of(group, path);
+  Checkpoint checkpoint = read_checkpoint_tensors(group, path);
+  const AttrMap attrs = h5::read_attrs(group, path);
+  const auto digest = attrs.find("sha256");  // absent in files written before checksums
+  if (digest != attrs.end() && attr_to_string(digest->second) != checkpoint_digest(stored_step, checkpoint)) {
+    throw StoreError(path.string() + ": /checkpoint does not match its sha256 checksum (a tensor or the step was " +
+                     "changed or corrupted since it was written)");
+  }
+  if (step != nullptr) *step = stored_step;
+  return checkpoint;
 }
 
 std::vector<std::uint8_t> read_image(const fs::path& path, const std::string& name, std::size_t index,

@@ -1,6 +1,6 @@
 // RunWriter: validates and buffers appends in memory, and commits them copy-on-write: build the next
-// version in <file>.tmp (objects of the published file + pending state), close, fsync, rename over
-// the published file, fsync the folder. The published file is never open for writing, so readers
+// version in memory (objects of the published file + pending state), write it to <file>.tmp,
+// fsync, rename over the published file, fsync the folder. The published file is never open for writing, so readers
 // and kill -9 only ever see a complete file. It does not serialise two writers of one file.
 #include <fcntl.h>
 #include <unistd.h>
@@ -81,13 +81,40 @@ void copy_published(const fs::path& path, hid_t to, bool skip_checkpoint) {
   }
 }
 
-// Builds the next version of `path` at `tmp` and renames it over `path`.
+// Writes `bytes` to a new file `file` and fsyncs it; a full disk is a StoreError naming the file.
+void write_durably(const fs::path& file, const std::vector<unsigned char>& bytes) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw StoreError(file.string() + ": cannot create: " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int saved = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      throw StoreError(file.string() + ": cannot write " + std::to_string(bytes.size()) + " bytes: " + std::strerror(saved));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  const int synced = ::fsync(fd), sync_errno = errno;
+  const int closed = ::close(fd), close_errno = errno;
+  if (synced != 0 || closed != 0) {
+    throw StoreError(file.string() + ": cannot flush to disk: " + std::strerror(synced != 0 ? sync_errno : close_errno));
+  }
+}
+
+// Builds the next version of `path` in memory, writes it to `tmp` and renames it over `path`.
+// HDF5 never writes to disk itself, so a full disk or I/O error leaves no HDF5 file open (an
+// HDF5 file whose close failed stays open and crashes HDF5's exit handler).
 void publish(const fs::path& path, const fs::path& tmp, const RunWriter::Pending& pending) {
-  h5::Id file = h5::create_file(tmp);
-  if (!pending.skeleton) copy_published(path, file, pending.checkpoint.has_value());
-  apply(file, pending, path);
-  h5::check(file.close(), path, "cannot close (flush) the new version " + tmp.string());
-  sync_path(tmp, false);
+  std::vector<unsigned char> image;
+  {
+    h5::Id file = h5::create_memory_file(tmp);
+    if (!pending.skeleton) copy_published(path, file, pending.checkpoint.has_value());
+    apply(file, pending, path);
+    image = h5::file_image(file, tmp);
+  }
+  write_durably(tmp, image);
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) throw StoreError(path.string() + ": cannot rename " + tmp.string() + " over it: " + ec.message());
@@ -107,7 +134,7 @@ RunWriter RunWriter::create(const fs::path& path, const AttrMap& root_attrs, con
   fs::create_directories(folder, ec);
   if (ec) throw StoreError("cannot create the results folder " + folder.string() + ": " + ec.message());
   if (fs::exists(path, ec)) {
-    throw StoreError(path.string() + ": a run file already exists; resume it (RunWriter::open_existing) or delete it");
+    throw StoreError(path.string() + ": a run file already exists (is another genlab writing this run?); run again to resume it, or delete it");
   }
   remove_stale_tmp(path);
   RunWriter writer(path);
@@ -203,6 +230,8 @@ void RunWriter::truncate_after(std::int64_t step) {
 }
 
 bool RunWriter::has_pending() const { return !pending_->empty(); }
+
+void RunWriter::discard_pending() { *pending_ = Pending{}; }
 
 void RunWriter::commit() {
   h5::quiet_errors();

@@ -17,13 +17,15 @@ struct RunRecord {
   std::filesystem::path file;
   std::string error;      // non-empty: the file could not be read (status "unreadable")
   RunSummary data;        // /config is dropped; /train keeps only the columns asked for
-  std::string status;     // running | finished | diverged | failed | unreadable (as stored)
+  std::string status;     // running | interrupted | finished | diverged | failed | unreadable (as stored)
   std::string message;    // status_message, or the read error
   std::string run_id;     // attribute run_id (the file stem if absent)
   std::string seed;       // attribute seed as text ("" if absent)
 
-  // Finished and running runs enter the means; diverged, failed, unreadable ones never do.
-  bool pooled() const { return status == "finished" || status == "running"; }
+  // Finished and unfinished (running, interrupted) runs enter the means; diverged, failed,
+  // unreadable ones never do.
+  bool unfinished() const { return status == "running" || status == "interrupted"; }
+  bool pooled() const { return status == "finished" || unfinished(); }
 };
 
 struct ScanOptions {
