@@ -57,7 +57,10 @@ std::string html_table(const Table& t, const std::string& css_class) {
       running = running || cell.ends_with(kRunningMark);
     }
     out += excluded ? "<tr class=\"excluded\">" : running ? "<tr class=\"running\">" : "<tr>";
-    for (const std::string& cell : row) out += "<td>" + html_escape(cell) + "</td>";
+    for (const std::string& cell : row) {
+      const bool significant = cell.find(kSignificantMark) != std::string::npos;
+      out += (significant ? "<td class=\"significant\">" : "<td>") + html_escape(cell) + "</td>";
+    }
     out += "</tr>\n";
   }
   return out + "</tbody></table>\n";
@@ -86,7 +89,7 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #cc
 table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;white-space:nowrap}
 th{background:#f0f0f0}tbody tr:nth-child(even){background:#fafafa}
-tr.excluded{background:#fde2e2 !important}tr.running{background:#fff6d5 !important}
+tr.excluded{background:#fde2e2 !important}td.significant{font-weight:bold;background:#dff0d8}tr.running{background:#fff6d5 !important}
 figure{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}
 figure img{max-width:100%;border:1px solid #ddd}figcaption{font-size:.85em;color:#555}
 .warn{color:#a40000}.meta{color:#555;font-size:.9em}code{background:#f4f4f4;padding:0 .2em}
@@ -109,6 +112,7 @@ std::string provenance_html(const Analysis& a) {
       {"host", {"host"}},
       {"compiler", {"compiler"}},
       {"BLAS, threads", {"blas", "blas_threads"}},
+      {"float mode", {"float_mode"}},
       {"experiment", {"experiment"}}};
   Table t;
   t.header = {"what", "value", "runs"};
@@ -144,9 +148,9 @@ fs::path write_report(const fs::path& dir, const ReportInput& in) {
   for (std::size_t i = 0; i < in.inputs.size(); ++i) h += (i ? ", " : "") + std::string("<code>") + html_escape(in.inputs[i]) + "</code>";
   h += "</p>\n<p>" + html_escape(summary_line(a)) + "</p>\n";
   for (const std::string& w : in.warnings) h += "<p class=\"warn\">" + html_escape(w) + "</p>\n";
-  h += "<h2 id=\"results\">Results</h2>\n" + html_table(group_table(a, refs, TableFormat::Markdown), "results");
+  h += "<h2 id=\"results\">Results</h2>\n" + html_table(group_table(a, refs, TableFormat::Markdown, in.statistics), "results");
   h += "<ul class=\"notes\">\n";
-  for (const std::string& n : footnotes(a, refs)) h += "<li>" + html_escape(n) + "</li>\n";
+  for (const std::string& n : footnotes(a, refs, in.statistics)) h += "<li>" + html_escape(n) + "</li>\n";
   h += "</ul>\n";
   const Table excluded = excluded_table(a);
   if (!excluded.rows.empty()) h += "<h2 id=\"excluded\">Not in the means</h2>\n" + html_table(excluded, "excluded");

@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
   analyze->add_option("-o,--out", analyze_args.out_dir, "folder for PNG files (default: the report folder, else ./genlab-analysis)");
   analyze->add_option("--report", analyze_args.report_dir, "write a self-contained HTML report to DIR/index.html");
   analyze->add_option("--threads", analyze_args.threads, "threads reading run files (0 = 1; HDF5 serialises readers)");
+  analyze->add_option("--ci", analyze_args.ci, "95% interval of the mean over seeds: t, bootstrap (percentile, fixed seed) or none")->capture_default_str();
+  analyze->add_option("--baseline", analyze_args.baseline, "compare every cell with this one, e.g. model.beta=1 (Welch t-test, Holm-corrected; repeatable per axis)")->allow_extra_args(false);
+  analyze->add_flag("--seeds-needed", analyze_args.seeds_needed, "seeds each baseline comparison needs for 80% power (normal approximation)");
   CalibrateArgs calibrate_args;
   auto* calibrate = app.add_subcommand("calibrate", "score train images and noisy test images against the test images "
                                                     "with a reference classifier (FID, precision/recall floor and scale)");

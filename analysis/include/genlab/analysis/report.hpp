@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "genlab/analysis/aggregate.hpp"
+#include "genlab/analysis/compare.hpp"
 #include "genlab/analysis/reference.hpp"
 #include "genlab/table.hpp"
 
@@ -22,6 +23,7 @@ struct Figure {
 struct ReportInput {
   const Analysis* analysis = nullptr;
   const std::vector<Reference>* references = nullptr;
+  const Statistics* statistics = nullptr;  // intervals and baseline tests, if computed
   std::vector<Figure> plots, sheets;
   std::vector<std::string> warnings;  // e.g. plots skipped: no gnuplot
   std::string command;                // the command line that made the report
