@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "trust_commands.hpp"
 #include "genlab/allocator.hpp"
 #include "genlab/error.hpp"
 #include "genlab/version.hpp"
@@ -71,8 +72,12 @@ int main(int argc, char** argv) {
   calibrate->add_option("--k", calibrate_args.k, "k of the precision/recall k-NN manifolds")->capture_default_str();
   calibrate->add_option("--data-path", calibrate_args.data_path, "folder of the Fashion-MNIST files")->capture_default_str();
 
+  TrustCommands trust;
+  trust.add(app);
+
   CLI11_PARSE(app, argc, argv);
   try {
+    if (const auto code = trust.run()) return *code;
     if (*run) return cmd_run(run_args, std::filesystem::read_symlink("/proc/self/exe").string());
     if (*validate) return cmd_validate(validate_file, validate_sets);
     if (*plugins) return cmd_plugins();

@@ -32,4 +32,8 @@ struct RunnerOptions {
 // (status "failed") and returned, not thrown.
 RunResult run_one(const RunSpec& spec, const RunnerOptions& options);
 
+// Recomputes the evaluation at the checkpoint stored in `source` (a run file of this spec) into
+// a new run file spec.output_file, training nothing: `genlab verify --eval` compares the two.
+RunResult reevaluate_checkpoint(const RunSpec& spec, const std::filesystem::path& source, const RunnerOptions& options);
+
 }  // namespace genlab

@@ -109,8 +109,11 @@ class Run {
  public:
   Run(const RunSpec& spec, const RunnerOptions& options) : spec_(spec), options_(options) {}
   RunResult execute();
+  RunResult reevaluate(const fs::path& source);
 
  private:
+  void load_plugin_and_config();
+  AttrMap start_attrs() const;
   void prepare();
   RunResult train();
   void evaluate(std::int64_t done);
@@ -136,12 +139,51 @@ class Run {
   std::unique_ptr<SampleQuality> sample_quality_;  // eval.classifier set: FID, precision/recall
 };
 
-RunResult Run::execute() {
+void Run::load_plugin_and_config() {
   blas::set_num_threads(spec_.execution.threads);
   plugin_ = load_plugin(spec_.plugin, spec_.plugin_path);
-  const ModelDescription& d = plugin_->info().description;
-  params_ = resolve_model_params(spec_, d.schema);
+  params_ = resolve_model_params(spec_, plugin_->info().description.schema);
   config_ = canonical_config(spec_, params_);
+}
+
+// Root attributes of a new run file: provenance, identity, schedule.
+AttrMap Run::start_attrs() const {
+  const ModelDescription& d = plugin_->info().description;
+  AttrMap attrs = build_provenance();
+  attrs["run_id"] = spec_.run_id;
+  attrs["experiment"] = spec_.experiment;
+  attrs["plugin"] = d.name;
+  attrs["plugin_version"] = d.version;
+  attrs["plugin_file"] = plugin_->info().file.string();
+  attrs["plugin_sha256"] = plugin_->info().sha256;
+  attrs["seed"] = static_cast<std::int64_t>(spec_.seed);
+  attrs["status"] = std::string("running");
+  attrs["started_at"] = utc_now_iso8601();
+  attrs["steps_per_epoch"] = schedule_.steps_per_epoch;
+  attrs["total_steps"] = schedule_.total;
+  return attrs;
+}
+
+// The evaluation of `source`'s checkpoint step, recomputed from its checkpoint into a new run
+// file (spec_.output_file); nothing is trained.
+RunResult Run::reevaluate(const fs::path& source) {
+  load_plugin_and_config();
+  prepare();
+  std::int64_t step = 0;
+  const Checkpoint c = read_checkpoint(source, &step);
+  restore_checkpoint(c, *model_, *optimizers_, noise_);
+  std::map<std::string, std::string> grid(spec_.grid.begin(), spec_.grid.end());
+  writer_.emplace(RunWriter::create(spec_.output_file, start_attrs(), config_, grid));
+  try {
+    evaluate(step);
+  } catch (const std::exception& e) {
+    return finish(RunStatus::Failed, e.what());
+  }
+  return finish(RunStatus::Finished, "re-evaluated the checkpoint of " + source.string() + " at step " + std::to_string(step));
+}
+
+RunResult Run::execute() {
+  load_plugin_and_config();
 
   bool resume = false;
   if (fs::exists(spec_.output_file)) {
@@ -177,20 +219,8 @@ RunResult Run::execute() {
     writer_->commit();
     progress_->line("resuming from the checkpoint at step " + std::to_string(step));
   } else {
-    AttrMap attrs = build_provenance();
-    attrs["run_id"] = spec_.run_id;
-    attrs["experiment"] = spec_.experiment;
-    attrs["plugin"] = d.name;
-    attrs["plugin_version"] = d.version;
-    attrs["plugin_file"] = plugin_->info().file.string();
-    attrs["plugin_sha256"] = plugin_->info().sha256;
-    attrs["seed"] = static_cast<std::int64_t>(spec_.seed);
-    attrs["status"] = std::string("running");
-    attrs["started_at"] = utc_now_iso8601();
-    attrs["steps_per_epoch"] = schedule_.steps_per_epoch;
-    attrs["total_steps"] = schedule_.total;
     std::map<std::string, std::string> grid(spec_.grid.begin(), spec_.grid.end());
-    writer_.emplace(RunWriter::create(spec_.output_file, attrs, config_, grid));
+    writer_.emplace(RunWriter::create(spec_.output_file, start_attrs(), config_, grid));
   }
   try {
     return train();
@@ -354,6 +384,11 @@ RunResult Run::finish(RunStatus status, const std::string& message) {
 RunResult run_one(const RunSpec& spec, const RunnerOptions& options) {
   Run run(spec, options);
   return run.execute();
+}
+
+RunResult reevaluate_checkpoint(const RunSpec& spec, const fs::path& source, const RunnerOptions& options) {
+  Run run(spec, options);
+  return run.reevaluate(source);
 }
 
 }  // namespace genlab
