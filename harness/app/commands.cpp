@@ -178,7 +178,7 @@ int cmd_calibrate(const CalibrateArgs& args) {
   std::size_t correct = 0;
   for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == data.test.y[i] ? 1 : 0;
   std::cout << "reference classifier " << args.classifier << " (plugin " << classifier.plugin() << ", sha256 "
-            << classifier.sha256() << ")\ndata set " << d.name << ": test accuracy "
+            << classifier.sha256() << ", id " << classifier.id() << ")\ndata set " << d.name << ": test accuracy "
             << format_number(static_cast<double>(correct) / static_cast<double>(predicted.size())) << " on "
             << predicted.size() << " test images\n\nscored against the " << data.test.x.shape()[0]
             << " test images (precision/recall k = " << args.k << "):\n";

@@ -1,19 +1,19 @@
-// verify_run: the stored /config becomes a one-run experiment file in a scratch folder, the run
-// is re-executed there with run.stop_after_steps = K (or its checkpoint re-evaluated), and the
-// scratch run file is compared with the stored one by run_compare. Execution settings that do
+// verify_run: the stored /config is read back as its one run (stored_config.hpp), the run is
+// re-executed in a scratch folder with run.stop_after_steps = K (or its checkpoint
+// re-evaluated), and the scratch run file is compared with the stored one by run_compare. Execution settings that do
 // not change results (threads, checkpoint cadence) are the verifier's own.
 #include "genlab/verify.hpp"
 
 #include <unistd.h>
 
 #include <atomic>
-#include <fstream>
 
 #include "genlab/error.hpp"
 #include "genlab/loader.hpp"
 #include "genlab/runner.hpp"
 #include "genlab/spec.hpp"
 #include "genlab/store.hpp"
+#include "genlab/stored_config.hpp"
 
 namespace genlab {
 
@@ -51,15 +51,8 @@ std::string attr_or(const AttrMap& attrs, const std::string& key, const std::str
 }
 
 // The run as the stored /config describes it, writing into `out_file`.
-RunSpec rebuild_spec(const RunSummary& stored, const fs::path& scratch, const fs::path& out_file, const VerifyOptions& o) {
-  const fs::path config = scratch / "config.toml";
-  std::ofstream(config, std::ios::binary) << stored.config_text;
-  const Experiment e = load_experiment(config);
-  if (e.runs.size() != 1) {
-    throw ConfigError(config.string() + ": the stored /config expands to " + std::to_string(e.runs.size()) +
-                      " runs, expected 1");
-  }
-  RunSpec spec = e.runs.front();
+RunSpec rebuild_spec(const RunSummary& stored, const fs::path& file, const fs::path& out_file, const VerifyOptions& o) {
+  RunSpec spec = run_spec_of_config(stored.config_text, file.string());
   spec.output_file = out_file;
   spec.grid.assign(stored.grid.begin(), stored.grid.end());
   spec.execution.threads = o.threads;
@@ -186,7 +179,7 @@ VerifyReport verify_run(const fs::path& file, const VerifyOptions& o) {
   report.run_id = attr_or(stored.attrs, "run_id", file.stem().string());
   report.status = attr_or(stored.attrs, "status");
   const Scratch scratch(o.scratch);
-  RunSpec spec = rebuild_spec(stored, scratch.path(), scratch.path() / "reexecuted.h5", o);
+  RunSpec spec = rebuild_spec(stored, file, scratch.path() / "reexecuted.h5", o);
   {
     const Plugin plugin = load_plugin(spec.plugin, spec.plugin_path);
     const std::string rebuilt = canonical_config(spec, resolve_model_params(spec, plugin.info().description.schema));
