@@ -228,6 +228,7 @@ int run_analyze(const AnalyzeOptions& o, std::ostream& out, std::ostream& err) {
   if (!o.report_dir.empty()) {
     report.analysis = &a;
     report.statistics = &st;
+    report.refresh_s = o.watch_s;
     report.references = &refs;
     report.command = o.command;
     report.inputs = o.inputs;

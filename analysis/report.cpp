@@ -1,8 +1,10 @@
 // The self-contained HTML report: sections rendered from an Analysis and its tables, PNGs
 // inlined as data URIs so the single index.html can be mailed or opened from disk. It
-// contains no script and loads nothing from anywhere.
+// contains no script and loads nothing from anywhere (a live one only reloads itself).
 #include "genlab/analysis/report.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <fstream>
 #include <map>
@@ -122,6 +124,13 @@ std::string provenance_html(const Analysis& a) {
   return html_table(t, "provenance");
 }
 
+// <meta http-equiv="refresh">: the page reloads itself, no script needed.
+std::string refresh_html(double seconds) {
+  if (!(seconds > 0)) return "";
+  const long s = std::max(1L, std::lround(seconds));
+  return "<meta http-equiv=\"refresh\" content=\"" + std::to_string(s) + "\">\n";
+}
+
 std::string now_utc() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -142,11 +151,16 @@ fs::path write_report(const fs::path& dir, const ReportInput& in) {
   std::string experiments;
   for (const auto& [name, n] : attribute_values(a, {"experiment"})) experiments += (experiments.empty() ? "" : ", ") + name;
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>genlab analyze: " +
-                  html_escape(experiments) + "</title>\n<style>\n" + kStyle + "\n</style>\n</head>\n<body>\n";
+                  html_escape(experiments) + "</title>\n" + refresh_html(in.refresh_s) + "<style>\n" + kStyle +
+                  "\n</style>\n</head>\n<body>\n";
   h += "<h1>genlab analyze: " + html_escape(experiments.empty() ? "no runs" : experiments) + "</h1>\n";
   h += "<p class=\"meta\">" + html_escape(now_utc()) + " &middot; <code>" + html_escape(in.command) + "</code><br>results: ";
   for (std::size_t i = 0; i < in.inputs.size(); ++i) h += (i ? ", " : "") + std::string("<code>") + html_escape(in.inputs[i]) + "</code>";
   h += "</p>\n<p>" + html_escape(summary_line(a)) + "</p>\n";
+  if (in.refresh_s > 0) {
+    h += "<p class=\"meta\" id=\"live\">live report: rewritten by <code>genlab analyze --watch</code> as run files change; "
+         "this page reloads every " + format_number(in.refresh_s, 4) + " s</p>\n";
+  }
   for (const std::string& w : in.warnings) h += "<p class=\"warn\">" + html_escape(w) + "</p>\n";
   h += "<h2 id=\"results\">Results</h2>\n" + html_table(group_table(a, refs, TableFormat::Markdown, in.statistics), "results");
   h += "<ul class=\"notes\">\n";

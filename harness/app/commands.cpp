@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "genlab/error.hpp"
+#include "genlab/analysis/watch.hpp"
 #include "genlab/executor.hpp"
 #include "genlab/loader.hpp"
 #include "genlab/reference_classifier.hpp"
@@ -164,6 +165,7 @@ int cmd_show(const std::string& run_file) {
 }
 
 int cmd_analyze(const analysis::AnalyzeOptions& options) {
+  if (options.watch_s > 0) return analysis::watch_analyze(options, std::cout, std::cerr, [] { return false; });
   return analysis::run_analyze(options, std::cout, std::cerr) == 0 ? kOk : kRunsFailed;
 }
 

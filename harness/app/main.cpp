@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "genlab/analysis/watch.hpp"
 #include "trust_commands.hpp"
 #include "genlab/allocator.hpp"
 #include "genlab/error.hpp"
@@ -61,6 +62,8 @@ int main(int argc, char** argv) {
   analyze->add_option("--ci", analyze_args.ci, "95% interval of the mean over seeds: t, bootstrap (percentile, fixed seed) or none")->capture_default_str();
   analyze->add_option("--baseline", analyze_args.baseline, "compare every cell with this one, e.g. model.beta=1 (Welch t-test, Holm-corrected; repeatable per axis)")->allow_extra_args(false);
   analyze->add_flag("--seeds-needed", analyze_args.seeds_needed, "seeds each baseline comparison needs for 80% power (normal approximation)");
+  std::string watch_text;
+  auto* watch = analyze->add_option("--watch", watch_text, "with --report: rewrite it as run files change, the page reloads itself every SECONDS (default 5)")->expected(0, 1);
   CalibrateArgs calibrate_args;
   auto* calibrate = app.add_subcommand("calibrate", "score train images and noisy test images against the test images "
                                                     "with a reference classifier (FID, precision/recall floor and scale)");
@@ -84,6 +87,7 @@ int main(int argc, char** argv) {
     if (*show) return cmd_show(show_file);
     if (*analyze) {
       for (int i = 0; i < argc; ++i) analyze_args.command += (i ? " " : "") + std::string(argv[i]);
+      if (watch->count()) analyze_args.watch_s = genlab::analysis::parse_watch_seconds(watch_text);
       return cmd_analyze(analyze_args);
     }
     if (*calibrate) return cmd_calibrate(calibrate_args);

@@ -30,6 +30,7 @@ struct AnalyzeOptions {
   std::string ci = "t";               // interval of the mean: t | bootstrap | none
   std::vector<std::string> baseline;  // "model.beta=1" (one per axis): Welch tests against that cell
   bool seeds_needed = false;          // seeds each comparison needs for 80 % power
+  double watch_s = 0;                 // > 0: the report reloads itself every watch_s seconds (--watch)
   std::string command;                // the command line, recorded in the report
 };
 
