@@ -20,7 +20,7 @@ std::string StatsOptions::interval_label() const {
 
 std::pair<std::string, std::string> parse_baseline(const std::string& text) {
   const auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size() || text.find_first_of("!,", 0) != std::string::npos) {
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size() || text[eq - 1] == '!') {
     throw ConfigError("--baseline " + text + ": expected AXIS=VALUE, e.g. model.beta=1 (repeat it for several axes)");
   }
   return {text.substr(0, eq), text.substr(eq + 1)};

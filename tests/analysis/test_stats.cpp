@@ -232,6 +232,8 @@ TEST_CASE("analyze --baseline: a one-seed cell says n < 2: no test and is left o
                   }()),
                   ConfigError);
   CHECK_THROWS_AS(parse_baseline("model.beta"), ConfigError);
+  CHECK_THROWS_AS(parse_baseline("model.beta!=1"), ConfigError);
+  CHECK(parse_baseline("model.hidden=[400, 200]").second == "[400, 200]");
   CHECK_THROWS_AS(compute_statistics(a, [] {
                     StatsOptions o;
                     o.baseline = {parse_baseline("model.gamma=1")};

@@ -28,7 +28,8 @@ struct StatsOptions {
   std::string interval_label() const;
 };
 
-// "model.beta=1" (repeatable for several axes); throws ConfigError for another form.
+// "model.beta=1" (one value, compared as analyze's coordinates are: numbers by value; repeat
+// the option for several axes); throws ConfigError for another form (no '=', "k!=v").
 std::pair<std::string, std::string> parse_baseline(const std::string& text);
 
 struct Comparison {
