@@ -346,13 +346,14 @@ void stats_footnotes(const Statistics& st, std::vector<std::string>& out) {
   std::string family;
   for (const auto& [metric, n] : st.tests) family += (family.empty() ? "" : ", ") + metric + ": " + std::to_string(n);
   out.push_back("Δ vs baseline: cell mean - baseline mean (same other coordinates) with its " + o.interval_label() +
-                (o.method == stats::IntervalMethod::T ? " (Welch)" : "") +
+                (o.method == stats::IntervalMethod::T ? " (Welch)" : "") + ", not corrected for multiple comparisons" +
                 "; p: Welch's two-sided t-test, Holm-corrected over each metric's comparisons (" + family + ")");
   out.push_back(std::string(kSignificantMark) + " significant: Holm-corrected p < " + format_number(o.alpha, 3) +
                 "; n < 2: no test (a cell or its baseline has fewer than two seeds)");
   if (o.seeds_needed) {
     out.push_back("seeds for " + format_number(o.power * 100, 3) + "% power: runs per cell for a two-sided test at alpha " +
-                  format_number(o.alpha, 3) + " to detect the observed Δ, normal approximation (too few for small n)");
+                  format_number(o.alpha, 3) + " to detect the observed Δ, normal approximation (it ignores the t tails and "
+                  "Holm's correction: with fewer than ~10 seeds the real need is higher)");
   }
   for (const std::string& n : st.notes) out.push_back("note: " + n);
 }
