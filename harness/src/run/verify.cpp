@@ -54,6 +54,7 @@ std::string attr_or(const AttrMap& attrs, const std::string& key, const std::str
 RunSpec rebuild_spec(const RunSummary& stored, const fs::path& file, const fs::path& out_file, const VerifyOptions& o) {
   RunSpec spec = run_spec_of_config(stored.config_text, file.string());
   spec.output_file = out_file;
+  fs::remove(out_file);  // a kept --scratch folder: never resume or skip an older re-execution
   spec.grid.assign(stored.grid.begin(), stored.grid.end());
   spec.execution.threads = o.threads;
   spec.execution.checkpoint_every_epochs = 0;
@@ -109,6 +110,7 @@ VerifyCheck check_eval(const fs::path& file, const RunSummary& stored, RunSpec s
     return c;
   }
   spec.output_file = scratch / "reevaluated.h5";
+  fs::remove(spec.output_file);
   const RunResult r = reevaluate_checkpoint(spec, file, {});
   const RunSummary now = read_run(spec.output_file);
   if (r.status != RunStatus::Finished) {
