@@ -160,7 +160,8 @@ const AttrMap* metric_attrs(const RunRecord& r, const MetricRef& m) {
 // Metric attributes that record something about one run's measurement (how long it took, a
 // per-dimension breakdown, where the classifier file was) rather than what was measured: they
 // differ between seeds by nature and never split a pool. Everything else (n, k, split,
-// classifier_sha256, definition, ...) defines the metric.
+// classifier_id, definition, ...) defines the metric; classifier_sha256 (the classifier's whole
+// file, timestamps included) only where no classifier_id is recorded (older run files).
 bool is_per_run_attribute(const std::string& key) {
   static const std::set<std::string> per_run = {"seconds", "kl_per_dim", "classifier"};
   return per_run.count(key) != 0;
@@ -179,9 +180,10 @@ std::set<std::string> differing_keys(const std::vector<const RunRecord*>& runs, 
     sets.push_back(a ? a : &empty);
     for (const auto& [k, v] : *sets.back()) keys.insert(k);
   }
+  const bool identified = std::all_of(sets.begin(), sets.end(), [](const AttrMap* a) { return a->count("classifier_id") > 0; });
   std::set<std::string> differ;
   for (const std::string& k : keys) {
-    if (is_per_run_attribute(k)) continue;
+    if (is_per_run_attribute(k) || (identified && k == "classifier_sha256")) continue;
     std::set<std::string> seen;
     for (const AttrMap* a : sets) seen.insert(a->count(k) ? attr_to_string(a->at(k)) : std::string("(none)"));
     if (seen.size() > 1) differ.insert(k);
@@ -279,6 +281,7 @@ void note_row_differences(const Analysis& a, std::vector<std::string>& notes) {
     }
     for (const auto& [k, values] : seen) {
       if (values.size() < 2 || k == "definition" || is_per_run_attribute(k)) continue;
+      if (k == "classifier_sha256" && seen.count("classifier_id")) continue;  // the id identifies it
       std::string list;
       for (const std::string& v : values) list += (list.empty() ? "" : ", ") + v;
       notes.push_back(m.full() + ": attribute '" + k + "' differs between rows (" + list + ")");

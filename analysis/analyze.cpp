@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "genlab/analysis/aggregate.hpp"
+#include "genlab/analysis/compare.hpp"
 #include "genlab/analysis/plots.hpp"
 #include "genlab/analysis/reference.hpp"
 #include "genlab/analysis/report.hpp"
@@ -71,6 +72,19 @@ ScanOptions scan_options(const AnalyzeOptions& o, const Query& q) {
   return s;
 }
 
+StatsOptions stats_options_of(const AnalyzeOptions& o) {
+  StatsOptions s;
+  s.enabled = o.ci != "none";
+  if (s.enabled) s.method = stats::parse_interval_method(o.ci);
+  for (const std::string& b : o.baseline) s.baseline.push_back(parse_baseline(b));
+  if (!s.enabled && (!s.baseline.empty() || o.seeds_needed)) {
+    throw ConfigError("--ci none: --baseline and --seeds-needed need intervals (--ci t or bootstrap)");
+  }
+  if (o.seeds_needed && s.baseline.empty()) throw ConfigError("--seeds-needed: needs --baseline (the comparisons it sizes)");
+  s.seeds_needed = o.seeds_needed;
+  return s;
+}
+
 std::vector<Reference> references_of(const std::string& experiment) {
   if (experiment.empty()) return {};
   const Experiment e = load_experiment(experiment);
@@ -123,6 +137,10 @@ PlotPlan plan_of(const AnalyzeOptions& o, const Analysis& a) {
   return p;
 }
 
+std::string spread_words(const StatsOptions& s) {
+  return s.enabled ? s.interval_label() + " of the mean" : "±std";
+}
+
 fs::path png_dir(const AnalyzeOptions& o) {
   if (!o.out_dir.empty()) return o.out_dir;
   if (!o.report_dir.empty()) return o.report_dir;
@@ -133,6 +151,7 @@ fs::path png_dir(const AnalyzeOptions& o) {
 int run_analyze(const AnalyzeOptions& o, std::ostream& out, std::ostream& err) {
   const TableFormat format = parse_format(o.format);
   const Query q = query_of(o);
+  const StatsOptions stats_options = stats_options_of(o);
   if (o.x != "epoch" && o.x != "step") throw ConfigError("--x " + o.x + ": expected epoch or step");
   const std::vector<Reference> refs = references_of(o.experiment);
   std::vector<fs::path> inputs(o.inputs.begin(), o.inputs.end());
@@ -151,8 +170,9 @@ int run_analyze(const AnalyzeOptions& o, std::ostream& out, std::ostream& err) {
   }
   const double scan_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const Analysis a = aggregate(runs, q);
+  const Statistics st = compute_statistics(a, stats_options);
   std::string side;
-  out << render_analysis(a, refs, format, o.list_runs, &side);
+  out << render_analysis(a, refs, format, o.list_runs, &side, &st);
   err << side;
   char timing[96];
   std::snprintf(timing, sizeof timing, "analyze: read %zu run files in %.2f s\n", files.size(), scan_s);
@@ -186,16 +206,16 @@ int run_analyze(const AnalyzeOptions& o, std::ostream& out, std::ostream& err) {
     for (const MetricRef& m : plan.curves) {
       const fs::path png = dir / ("curve_" + file_safe(m.full()) + ".png");
       attempt("learning curves of " + m.full(), png, report.plots, [&] {
-        plot_curves(gp, a, m, o.x, png);
-        return std::string("mean line and ±std band over seeds, per group");
+        plot_curves(gp, a, m, o.x, png, {}, &stats_options);
+        return "mean line and " + spread_words(stats_options) + " band over seeds, per group";
       });
     }
     for (const std::string& axis : plan.versus) {
       for (const MetricRef& m : a.metrics) {
         const fs::path png = dir / ("versus_" + file_safe(axis) + "_" + file_safe(m.full()) + ".png");
         attempt(m.full() + " against " + axis, png, report.plots, [&] {
-          plot_versus(gp, a, m, axis, png);
-          return "at " + at_str(a.at) + "; error bars: std over seeds";
+          plot_versus(gp, a, m, axis, png, {900, 560}, &stats_options);
+          return "at " + at_str(a.at) + "; error bars: " + spread_words(stats_options) + " over seeds";
         });
       }
     }
@@ -210,6 +230,8 @@ int run_analyze(const AnalyzeOptions& o, std::ostream& out, std::ostream& err) {
   }
   if (!o.report_dir.empty()) {
     report.analysis = &a;
+    report.statistics = &st;
+    report.refresh_s = o.watch_s;
     report.references = &refs;
     report.command = o.command;
     report.inputs = o.inputs;

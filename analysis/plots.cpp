@@ -29,9 +29,15 @@ std::string num(double v) {
   return buf;
 }
 
-CurvePoint point_of(double x, const std::vector<double>& values) {
+CurvePoint point_of(double x, const std::vector<double>& values, const StatsOptions* spread, const std::string& stream) {
   const Pooled p = pool(values);
-  return {x, p.mean, std::isfinite(p.std) ? p.std : 0.0, p.n()};
+  const stats::Interval band = spread_of(values, spread, stream);
+  return {x, p.mean, std::isfinite(p.std) ? p.std : 0.0, p.n(), band.lo, band.hi};
+}
+
+// "95% CI of the mean" or "± std": what the bands and error bars show.
+std::string spread_title(const StatsOptions* spread) {
+  return spread && spread->enabled ? spread->interval_label() + " of the mean" : "± std";
 }
 
 std::string key_placement(std::size_t series) {
@@ -65,7 +71,7 @@ std::string file_safe(const std::string& text) {
 }
 
 std::vector<CurvePoint> group_curve(const Group& group, const MetricRef& metric, const std::string& x,
-                                    std::size_t max_points) {
+                                    std::size_t max_points, const StatsOptions* spread) {
   std::vector<std::vector<std::pair<double, double>>> series;
   std::set<double> xs;
   for (const RunRecord* r : group.runs) {
@@ -97,23 +103,26 @@ std::vector<CurvePoint> group_curve(const Group& group, const MetricRef& metric,
   }
   for (const auto& [k, v] : values) {
     const auto& [sum, count] = x_sum.at(k);
-    out.push_back(point_of(bin ? sum / static_cast<double>(count) : k, v));
+    const double px = bin ? sum / static_cast<double>(count) : k;
+    std::string cell;
+    for (const std::string& c : group.coords) cell += c + "/";
+    out.push_back(point_of(px, v, spread, "curve/" + cell + group.variant + "/" + metric.full() + "/" + num(px)));
   }
   return out;
 }
 
 void plot_curves(const Gnuplot& gp, const Analysis& a, const MetricRef& metric, const std::string& x,
-                 const fs::path& png, PlotSize size) {
+                 const fs::path& png, PlotSize size, const StatsOptions* spread) {
   if (x != "epoch" && x != "step") throw ConfigError("--x " + x + ": expected epoch or step");
   ScratchDir scratch;
   std::string data, plot;
   std::size_t block = 0;
   for (const Group& g : a.groups) {
-    const std::vector<CurvePoint> curve = group_curve(g, metric, x);
+    const std::vector<CurvePoint> curve = group_curve(g, metric, x, 400, spread);
     if (curve.empty()) continue;
     data += "# " + g.label(a.axes) + "\n";
     for (const CurvePoint& p : curve) {
-      data += num(p.x) + " " + num(p.mean) + " " + num(p.mean - p.std) + " " + num(p.mean + p.std) + " " +
+      data += num(p.x) + " " + num(p.mean) + " " + num(p.lo) + " " + num(p.hi) + " " +
               std::to_string(p.n) + "\n";
     }
     data += "\n\n";
@@ -127,7 +136,7 @@ void plot_curves(const Gnuplot& gp, const Analysis& a, const MetricRef& metric, 
   if (block == 0) throw Error("no run has values of " + metric.full() + " to plot");
   write_text(scratch.path() / "curves.dat", data);
   const std::string script = gp.terminal_lines(size.width, size.height, png) + "cd " + gp_string(scratch.path().string()) +
-                             "\n" + common_lines(metric.full() + ": mean ± std over seeds", x, metric.full()) +
+                             "\n" + common_lines(metric.full() + ": mean, " + spread_title(spread) + " over seeds", x, metric.full()) +
                              key_placement(block) + "set autoscale xfix\nset offsets 0, 0, graph 0.05, graph 0.05\n" +
                              "set style fill transparent solid 0.18 noborder\n" + plot + "\n";
   write_text(scratch.path() / "curves.gp", script);
@@ -141,7 +150,7 @@ struct VersusData {
   std::vector<std::string> xs;  // distinct axis values, sorted
   bool numeric = true;
   std::vector<std::string> order;  // series labels in group order
-  std::map<std::string, std::vector<std::pair<double, const Pooled*>>> series;
+  std::map<std::string, std::vector<std::pair<double, const Group*>>> series;
   double x_of(const std::string& v) const {
     if (numeric) return *as_number(v);
     return static_cast<double>(std::find_if(xs.begin(), xs.end(), [&](const std::string& s) { return same_value(s, v); }) - xs.begin());
@@ -170,7 +179,7 @@ VersusData versus_data(const Analysis& a, const MetricRef& metric, std::size_t a
     if (!g.variant.empty()) label += (label.empty() ? "" : " ") + std::string("[") + g.variant + "]";
     if (label.empty()) label = metric.full();
     if (!d.series.count(label)) d.order.push_back(label);
-    d.series[label].emplace_back(d.x_of(g.coords[ai]), &p);
+    d.series[label].emplace_back(d.x_of(g.coords[ai]), &g);
   }
   for (auto& [label, points] : d.series) {
     std::sort(points.begin(), points.end(), [](const auto& l, const auto& r) { return l.first < r.first; });
@@ -180,7 +189,7 @@ VersusData versus_data(const Analysis& a, const MetricRef& metric, std::size_t a
 }  // namespace
 
 void plot_versus(const Gnuplot& gp, const Analysis& a, const MetricRef& metric, const std::string& axis,
-                 const fs::path& png, PlotSize size) {
+                 const fs::path& png, PlotSize size, const StatsOptions* spread) {
   const auto it = std::find(a.axes.begin(), a.axes.end(), axis);
   if (it == a.axes.end()) {
     std::string list;
@@ -192,12 +201,14 @@ void plot_versus(const Gnuplot& gp, const Analysis& a, const MetricRef& metric, 
   ScratchDir scratch;
   std::string data, plot;
   for (std::size_t s = 0; s < d.order.size(); ++s) {
-    for (const auto& [px, p] : d.series.at(d.order[s])) {
-      data += num(px) + " " + num(p->mean) + " " + num(std::isfinite(p->std) ? p->std : 0) + "\n";
+    for (const auto& [px, g] : d.series.at(d.order[s])) {
+      const Pooled& p = g->metrics.at(metric.full());
+      const stats::Interval bar = spread_of(p.values, spread, g->label(a.axes) + "/" + metric.full());
+      data += num(px) + " " + num(p.mean) + " " + num(bar.lo) + " " + num(bar.hi) + "\n";
     }
     data += "\n\n";
     plot += std::string(plot.empty() ? "plot " : ", \\\n     ") + "'versus.dat' index " + std::to_string(s) +
-            " using 1:2:3 with yerrorlines lw 2 pt 7 ps 1 " + line_style(s) + " title " + gp_string(d.order[s]);
+            " using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 1 " + line_style(s) + " title " + gp_string(d.order[s]);
   }
   std::string ticks;  // every value as a tic (categorical values by position)
   if (!d.numeric || d.xs.size() <= 16) {
@@ -208,7 +219,7 @@ void plot_versus(const Gnuplot& gp, const Analysis& a, const MetricRef& metric, 
   write_text(scratch.path() / "versus.dat", data);
   const std::string at = a.at.kind == AtKind::Final ? "final" : at_str(a.at);
   std::string script = gp.terminal_lines(size.width, size.height, png) + "cd " + gp_string(scratch.path().string()) + "\n" +
-                       common_lines(metric.full() + " (" + at + ", mean ± std over seeds) against " + axis, axis, metric.full()) +
+                       common_lines(metric.full() + " (" + at + ", mean, " + spread_title(spread) + " over seeds) against " + axis, axis, metric.full()) +
                        key_placement(d.order.size());
   script += d.numeric ? "set offsets graph 0.04, graph 0.04, graph 0.05, graph 0.05\n" : "set offsets 0.3, 0.3, graph 0.05, graph 0.05\n";
   if (d.numeric && looks_logarithmic(values)) script += "set logscale x 2\n";

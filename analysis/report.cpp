@@ -1,8 +1,10 @@
 // The self-contained HTML report: sections rendered from an Analysis and its tables, PNGs
 // inlined as data URIs so the single index.html can be mailed or opened from disk. It
-// contains no script and loads nothing from anywhere.
+// contains no script and loads nothing from anywhere (a live one only reloads itself).
 #include "genlab/analysis/report.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <fstream>
 #include <map>
@@ -57,7 +59,10 @@ std::string html_table(const Table& t, const std::string& css_class) {
       running = running || cell.ends_with(kRunningMark);
     }
     out += excluded ? "<tr class=\"excluded\">" : running ? "<tr class=\"running\">" : "<tr>";
-    for (const std::string& cell : row) out += "<td>" + html_escape(cell) + "</td>";
+    for (const std::string& cell : row) {
+      const bool significant = cell.find(kSignificantMark) != std::string::npos;
+      out += (significant ? "<td class=\"significant\">" : "<td>") + html_escape(cell) + "</td>";
+    }
     out += "</tr>\n";
   }
   return out + "</tbody></table>\n";
@@ -86,7 +91,7 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #cc
 table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;white-space:nowrap}
 th{background:#f0f0f0}tbody tr:nth-child(even){background:#fafafa}
-tr.excluded{background:#fde2e2 !important}tr.running{background:#fff6d5 !important}
+tr.excluded{background:#fde2e2 !important}td.significant{font-weight:bold;background:#dff0d8}tr.running{background:#fff6d5 !important}
 figure{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}
 figure img{max-width:100%;border:1px solid #ddd}figcaption{font-size:.85em;color:#555}
 .warn{color:#a40000}.meta{color:#555;font-size:.9em}code{background:#f4f4f4;padding:0 .2em}
@@ -109,6 +114,7 @@ std::string provenance_html(const Analysis& a) {
       {"host", {"host"}},
       {"compiler", {"compiler"}},
       {"BLAS, threads", {"blas", "blas_threads"}},
+      {"float mode", {"float_mode"}},
       {"experiment", {"experiment"}}};
   Table t;
   t.header = {"what", "value", "runs"};
@@ -116,6 +122,13 @@ std::string provenance_html(const Analysis& a) {
     for (const auto& [value, n] : attribute_values(a, keys)) t.rows.push_back({what, value, std::to_string(n)});
   }
   return html_table(t, "provenance");
+}
+
+// <meta http-equiv="refresh">: the page reloads itself, no script needed.
+std::string refresh_html(double seconds) {
+  if (!(seconds > 0)) return "";
+  const long s = std::max(1L, std::lround(seconds));
+  return "<meta http-equiv=\"refresh\" content=\"" + std::to_string(s) + "\">\n";
 }
 
 std::string now_utc() {
@@ -138,15 +151,20 @@ fs::path write_report(const fs::path& dir, const ReportInput& in) {
   std::string experiments;
   for (const auto& [name, n] : attribute_values(a, {"experiment"})) experiments += (experiments.empty() ? "" : ", ") + name;
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>genlab analyze: " +
-                  html_escape(experiments) + "</title>\n<style>\n" + kStyle + "\n</style>\n</head>\n<body>\n";
+                  html_escape(experiments) + "</title>\n" + refresh_html(in.refresh_s) + "<style>\n" + kStyle +
+                  "\n</style>\n</head>\n<body>\n";
   h += "<h1>genlab analyze: " + html_escape(experiments.empty() ? "no runs" : experiments) + "</h1>\n";
   h += "<p class=\"meta\">" + html_escape(now_utc()) + " &middot; <code>" + html_escape(in.command) + "</code><br>results: ";
   for (std::size_t i = 0; i < in.inputs.size(); ++i) h += (i ? ", " : "") + std::string("<code>") + html_escape(in.inputs[i]) + "</code>";
   h += "</p>\n<p>" + html_escape(summary_line(a)) + "</p>\n";
+  if (in.refresh_s > 0) {
+    h += "<p class=\"meta\" id=\"live\">live report: rewritten by <code>genlab analyze --watch</code> as run files change; "
+         "this page reloads every " + format_number(in.refresh_s, 4) + " s</p>\n";
+  }
   for (const std::string& w : in.warnings) h += "<p class=\"warn\">" + html_escape(w) + "</p>\n";
-  h += "<h2 id=\"results\">Results</h2>\n" + html_table(group_table(a, refs, TableFormat::Markdown), "results");
+  h += "<h2 id=\"results\">Results</h2>\n" + html_table(group_table(a, refs, TableFormat::Markdown, in.statistics), "results");
   h += "<ul class=\"notes\">\n";
-  for (const std::string& n : footnotes(a, refs)) h += "<li>" + html_escape(n) + "</li>\n";
+  for (const std::string& n : footnotes(a, refs, in.statistics)) h += "<li>" + html_escape(n) + "</li>\n";
   h += "</ul>\n";
   const Table excluded = excluded_table(a);
   if (!excluded.rows.empty()) h += "<h2 id=\"excluded\">Not in the means</h2>\n" + html_table(excluded, "excluded");

@@ -89,7 +89,87 @@ std::string mean_std_cell(const Pooled& p) {
   return out;
 }
 
-Table group_table(const Analysis& a, const std::vector<Reference>& refs, TableFormat format) {
+namespace {
+// Headers of the statistics columns of one metric (none without statistics).
+void stats_headers(const Analysis& a, const Statistics* st, const MetricRef& m, bool csv, std::vector<std::string>& h) {
+  if (!st || !st->options.enabled) return;
+  if (csv) {
+    for (const char* s : {"_ci_lo", "_ci_hi"}) h.push_back(m.full() + s);
+    if (st->has_baseline()) {
+      for (const char* s : {"_vs_base_diff", "_vs_base_lo", "_vs_base_hi", "_vs_base_t", "_vs_base_df", "_vs_base_p",
+                            "_vs_base_p_holm", "_vs_base_significant", "_vs_base_note"}) {
+        h.push_back(m.full() + s);
+      }
+      if (st->options.seeds_needed) h.push_back(m.full() + "_seeds_needed");
+    }
+    return;
+  }
+  h.push_back(st->options.interval_label());
+  if (!st->has_baseline()) return;
+  h.push_back("Δ vs " + st->baseline_label(a.axes) + " [" + st->options.interval_label() + "]");
+  h.push_back("p (Holm)");
+  if (st->options.seeds_needed) h.push_back("seeds for " + format_number(st->options.power * 100, 3) + "% power");
+}
+
+std::string interval_cell(const stats::Interval& ci, int decimals, std::size_t n) {
+  if (n == 0) return "—";
+  if (!ci.valid()) return "n < 2";
+  return "[" + fixed(ci.lo, decimals) + ", " + fixed(ci.hi, decimals) + "]";
+}
+
+std::string signed_fixed(double v, int decimals) { return (v >= 0 ? "+" : "") + fixed(v, decimals); }
+
+std::string p_cell(double p) {
+  if (!std::isfinite(p)) return "";
+  if (p < 1e-4) return "< 0.0001";
+  return format_number(p, 2);
+}
+
+// Display cells of the statistics columns of one metric in one group.
+void stats_cells(const Statistics* st, std::size_t gi, const MetricRef& m, const Pooled& p, std::vector<std::string>& row) {
+  if (!st || !st->options.enabled) return;
+  const CellStats& c = st->cell(gi, m.full());
+  const int d = decimals_for(p);
+  row.push_back(interval_cell(c.ci, d, p.n()));
+  if (!st->has_baseline()) return;
+  if (c.is_baseline || !c.comparison) {
+    row.push_back(c.is_baseline ? "baseline" : "no baseline cell");
+    row.push_back("");
+    if (st->options.seeds_needed) row.push_back("");
+    return;
+  }
+  const Comparison& cmp = *c.comparison;
+  const std::string diff = std::isfinite(cmp.welch.diff) ? signed_fixed(cmp.welch.diff, d) : "—";
+  row.push_back(cmp.diff_ci.valid() ? diff + " [" + signed_fixed(cmp.diff_ci.lo, d) + ", " + signed_fixed(cmp.diff_ci.hi, d) + "]" : diff);
+  row.push_back(cmp.welch.tested ? p_cell(cmp.p_holm) + (cmp.significant ? std::string(" ") + kSignificantMark : "")
+                                 : cmp.welch.why_not + ": no test");
+  if (st->options.seeds_needed) row.push_back(cmp.seeds_needed ? std::to_string(*cmp.seeds_needed) : cmp.welch.why_not.empty() ? "—" : "");
+}
+
+// CSV cells of the same columns: full precision, empty where undefined.
+void stats_csv_cells(const Statistics* st, std::size_t gi, const MetricRef& m, std::vector<std::string>& row) {
+  if (!st || !st->options.enabled) return;
+  const CellStats& c = st->cell(gi, m.full());
+  row.push_back(exact(c.ci.lo));
+  row.push_back(exact(c.ci.hi));
+  if (!st->has_baseline()) return;
+  if (c.is_baseline || !c.comparison) {
+    for (int i = 0; i < 8; ++i) row.push_back("");
+    row.push_back(c.is_baseline ? "baseline" : "no baseline cell");
+    if (st->options.seeds_needed) row.push_back("");
+    return;
+  }
+  const Comparison& cmp = *c.comparison;
+  for (double v : {cmp.welch.diff, cmp.diff_ci.lo, cmp.diff_ci.hi, cmp.welch.t, cmp.welch.df, cmp.welch.p, cmp.p_holm}) {
+    row.push_back(exact(v));
+  }
+  row.push_back(cmp.welch.tested ? (cmp.significant ? "1" : "0") : "");
+  row.push_back(cmp.welch.tested ? "" : cmp.welch.why_not + ": no test");
+  if (st->options.seeds_needed) row.push_back(cmp.seeds_needed ? std::to_string(*cmp.seeds_needed) : "");
+}
+}  // namespace
+
+Table group_table(const Analysis& a, const std::vector<Reference>& refs, TableFormat format, const Statistics* st) {
   const bool csv = format == TableFormat::Csv;
   const bool variants = any_variant(a);
   const auto sources = source_numbers(a, refs);
@@ -105,18 +185,21 @@ Table group_table(const Analysis& a, const std::vector<Reference>& refs, TableFo
     const bool ref = has_reference(a, refs, m);
     if (csv) {
       for (const char* s : {"_mean", "_std", "_n"}) t.header.push_back(m.full() + s);
+      stats_headers(a, st, m, csv, t.header);
       if (ref) {
         for (const char* s : {"_paper", "_diff", "_source"}) t.header.push_back(m.full() + s);
       }
     } else {
       t.header.push_back(m.full());
+      stats_headers(a, st, m, csv, t.header);
       if (ref) {
         t.header.push_back("paper");
         t.header.push_back("Δ");
       }
     }
   }
-  for (const Group& g : a.groups) {
+  for (std::size_t gi = 0; gi < a.groups.size(); ++gi) {
+    const Group& g = a.groups[gi];
     std::vector<std::string> row = g.coords;
     if (variants) row.push_back(g.variant);
     if (csv) {
@@ -134,6 +217,7 @@ Table group_table(const Analysis& a, const std::vector<Reference>& refs, TableFo
         row.push_back(exact(p.mean));
         row.push_back(exact(p.std));
         row.push_back(std::to_string(p.n()));
+        stats_csv_cells(st, gi, m, row);
         if (has_reference(a, refs, m)) {
           row.push_back(r ? exact(r->value) : "");
           row.push_back(r && p.n() ? exact(p.mean - r->value) : "");
@@ -142,6 +226,7 @@ Table group_table(const Analysis& a, const std::vector<Reference>& refs, TableFo
         continue;
       }
       row.push_back(mean_std_cell(p));
+      stats_cells(st, gi, m, p, row);
       if (!has_reference(a, refs, m)) continue;
       if (!r) {
         row.push_back("");
@@ -246,7 +331,35 @@ std::string summary_line(const Analysis& a) {
   return out + "; seeds pooled; values at " + at_words(a.at);
 }
 
-std::vector<std::string> footnotes(const Analysis& a, const std::vector<Reference>& refs) {
+namespace {
+// What the statistics columns mean, one line each.
+void stats_footnotes(const Statistics& st, std::vector<std::string>& out) {
+  const StatsOptions& o = st.options;
+  if (!o.enabled) return;
+  if (o.method == stats::IntervalMethod::T) {
+    out.push_back(o.interval_label() + ": Student t interval of the mean over seeds, mean ± t(n - 1) · s / √n; n < 2: none");
+  } else {
+    out.push_back(o.interval_label() + ": percentile bootstrap of the mean over seeds, " + std::to_string(o.bootstrap.resamples) +
+                  " resamples, seed " + std::to_string(o.bootstrap.seed) + "; with few seeds it is narrower than the t interval");
+  }
+  if (!st.has_baseline()) return;
+  std::string family;
+  for (const auto& [metric, n] : st.tests) family += (family.empty() ? "" : ", ") + metric + ": " + std::to_string(n);
+  out.push_back("Δ vs baseline: cell mean - baseline mean (same other coordinates) with its " + o.interval_label() +
+                (o.method == stats::IntervalMethod::T ? " (Welch)" : "") + ", not corrected for multiple comparisons" +
+                "; p: Welch's two-sided t-test, Holm-corrected over each metric's comparisons (" + family + ")");
+  out.push_back(std::string(kSignificantMark) + " significant: Holm-corrected p < " + format_number(o.alpha, 3) +
+                "; n < 2: no test (a cell or its baseline has fewer than two seeds)");
+  if (o.seeds_needed) {
+    out.push_back("seeds for " + format_number(o.power * 100, 3) + "% power: runs per cell for a two-sided test at alpha " +
+                  format_number(o.alpha, 3) + " to detect the observed Δ, normal approximation (it ignores the t tails and "
+                  "Holm's correction: with fewer than ~10 seeds the real need is higher)");
+  }
+  for (const std::string& n : st.notes) out.push_back("note: " + n);
+}
+}  // namespace
+
+std::vector<std::string> footnotes(const Analysis& a, const std::vector<Reference>& refs, const Statistics* st) {
   std::vector<std::string> out;
   const auto sources = source_numbers(a, refs);
   std::vector<std::string> ordered(sources.size());
@@ -259,6 +372,7 @@ std::vector<std::string> footnotes(const Analysis& a, const std::vector<Referenc
     excluded = excluded || g.pooled_runs() < g.runs.size();
   }
   out.push_back("cells: mean ± sample std over seeds (n runs with a value)");
+  if (st) stats_footnotes(*st, out);
   if (running) out.push_back(std::string(kRunningMark) + " includes running runs: their values flushed so far");
   if (excluded) out.push_back(std::string(kExcludedMark) + " diverged, failed or unreadable: listed, not in the means");
   for (const Reference& r : refs) {
@@ -271,12 +385,12 @@ std::vector<std::string> footnotes(const Analysis& a, const std::vector<Referenc
 }
 
 std::string render_analysis(const Analysis& a, const std::vector<Reference>& refs, TableFormat format,
-                            bool list_runs, std::string* side) {
-  const std::vector<std::string> notes = footnotes(a, refs);
+                            bool list_runs, std::string* side, const Statistics* st) {
+  const std::vector<std::string> notes = footnotes(a, refs, st);
   const Table excluded = excluded_table(a);
   std::string out;
   if (format == TableFormat::Csv) {
-    out = list_runs ? runs_table(a, format).render(format) : group_table(a, refs, format).render(format);
+    out = list_runs ? runs_table(a, format).render(format) : group_table(a, refs, format, st).render(format);
     if (side) {
       *side += summary_line(a) + "\n";
       for (const auto& row : excluded.rows) *side += "excluded: " + row[0] + " " + row[1] + " " + row[3] + ": " + row[4] + "\n";
@@ -286,7 +400,7 @@ std::string render_analysis(const Analysis& a, const std::vector<Reference>& ref
   }
   const std::string comment = format == TableFormat::Latex ? "% " : "";
   out += comment + summary_line(a) + "\n\n";
-  out += group_table(a, refs, format).render(format);
+  out += group_table(a, refs, format, st).render(format);
   out += "\n";
   for (const std::string& n : notes) out += comment + n + "\n";
   if (!excluded.rows.empty()) {

@@ -11,6 +11,7 @@
 
 #include "genlab/cells.hpp"
 #include "genlab/error.hpp"
+#include "genlab/analysis/watch.hpp"
 #include "genlab/executor.hpp"
 #include "genlab/loader.hpp"
 #include "genlab/reference_classifier.hpp"
@@ -218,6 +219,7 @@ int cmd_show(const std::string& run_file) {
 }
 
 int cmd_analyze(const analysis::AnalyzeOptions& options) {
+  if (options.watch_s > 0) return analysis::watch_analyze(options, std::cout, std::cerr, [] { return false; });
   return analysis::run_analyze(options, std::cout, std::cerr) == 0 ? kOk : kRunsFailed;
 }
 
@@ -232,7 +234,7 @@ int cmd_calibrate(const CalibrateArgs& args) {
   std::size_t correct = 0;
   for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == data.test.y[i] ? 1 : 0;
   std::cout << "reference classifier " << args.classifier << " (plugin " << classifier.plugin() << ", sha256 "
-            << classifier.sha256() << ")\ndata set " << d.name << ": test accuracy "
+            << classifier.sha256() << ", id " << classifier.id() << ")\ndata set " << d.name << ": test accuracy "
             << format_number(static_cast<double>(correct) / static_cast<double>(predicted.size())) << " on "
             << predicted.size() << " test images\n\nscored against the " << data.test.x.shape()[0]
             << " test images (precision/recall k = " << args.k << "):\n";

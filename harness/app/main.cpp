@@ -6,8 +6,10 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "genlab/analysis/watch.hpp"
 #include "plugin_commands.hpp"
 #include "scale_commands.hpp"
+#include "trust_commands.hpp"
 #include "genlab/allocator.hpp"
 #include "genlab/blas.hpp"
 #include "genlab/error.hpp"
@@ -68,6 +70,11 @@ int main(int argc, char** argv) {
   analyze->add_option("-o,--out", analyze_args.out_dir, "folder for PNG files (default: the report folder, else ./genlab-analysis)");
   analyze->add_option("--report", analyze_args.report_dir, "write a self-contained HTML report to DIR/index.html");
   analyze->add_option("--threads", analyze_args.threads, "reader processes (0 = 1; each file is read in an isolated process)");
+  analyze->add_option("--ci", analyze_args.ci, "95% interval of the mean over seeds: t, bootstrap (percentile, fixed seed) or none")->capture_default_str();
+  analyze->add_option("--baseline", analyze_args.baseline, "compare every cell with this one, e.g. model.beta=1 (Welch t-test, Holm-corrected; repeatable per axis)")->allow_extra_args(false);
+  analyze->add_flag("--seeds-needed", analyze_args.seeds_needed, "seeds each baseline comparison needs for 80% power (normal approximation)");
+  std::string watch_text;
+  auto* watch = analyze->add_option("--watch", watch_text, "with --report: rewrite it as run files change, the page reloads itself every SECONDS (default 5)")->expected(0, 1);
   CalibrateArgs calibrate_args;
   auto* calibrate = app.add_subcommand("calibrate", "score train images and noisy test images against the test images "
                                                     "with a reference classifier (FID, precision/recall floor and scale)");
@@ -81,17 +88,22 @@ int main(int argc, char** argv) {
 
   PluginCommands plugin_commands;  // test-plugin, new-plugin
   add_plugin_commands(app, plugin_commands);
+  TrustCommands trust;  // verify, diff
+  trust.add(app);
+
   CLI11_PARSE(app, argc, argv);
   try {
     const std::string self_exe = std::filesystem::read_symlink("/proc/self/exe").string();
     if (const auto rc = scale.dispatch(self_exe)) return *rc;
     if (int rc = kOk; run_plugin_commands(plugin_commands, rc)) return rc;
+    if (const auto code = trust.run()) return *code;
     if (*run) return cmd_run(run_args, self_exe);
     if (*validate) return cmd_validate(validate_file, validate_sets);
     if (*plugins) return cmd_plugins();
     if (*show) return cmd_show(show_file);
     if (*analyze) {
       for (int i = 0; i < argc; ++i) analyze_args.command += (i ? " " : "") + std::string(argv[i]);
+      if (watch->count()) analyze_args.watch_s = genlab::analysis::parse_watch_seconds(watch_text);
       return cmd_analyze(analyze_args);
     }
     if (*calibrate) return cmd_calibrate(calibrate_args);

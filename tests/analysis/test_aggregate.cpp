@@ -260,3 +260,29 @@ TEST_CASE("analyze: per-run attributes (seconds, kl_per_dim, classifier path) do
   CHECK(a.groups[0].metrics.at("eval/iwae").mean == doctest::Approx(-91.0));
   for (const std::string& n : a.notes) CHECK_MESSAGE(n.find("seconds") == std::string::npos, n);
 }
+
+TEST_CASE("analyze: FID scores of one classifier identity pool across its file hashes, other identities split") {
+  Scanned s;
+  // seeds 0 and 1 scored by two trainings of the same classifier (same id, different files);
+  // seed 2 by another classifier
+  const std::vector<std::string> ids = {"id-a", "id-a", "id-b"};
+  for (int seed = 0; seed < 3; ++seed) {
+    synthetic::Run r = beta_run("f" + std::to_string(seed), "1.0", seed, 100 + seed);
+    r.eval["fid"] = {kNan, kNan, 10.0 + seed};
+    r.eval_attrs["fid"] = {{"n", std::int64_t{1000}},
+                           {"classifier_sha256", std::string(64, static_cast<char>('0' + seed))},
+                           {"classifier_id", ids[static_cast<std::size_t>(seed)]}};
+    synthetic::write_run(s.dir.path(), r);
+  }
+  s.scan();
+  Query q;
+  q.metrics = {parse_metric("eval/fid")};
+  const Analysis a = aggregate(s.runs, q);
+  REQUIRE(a.groups.size() == 2);  // id-a (seeds 0, 1) and id-b (seed 2)
+  CHECK(a.groups[0].variant.find("classifier_id=id-a") != std::string::npos);
+  CHECK(a.groups[0].variant.find("classifier_sha256") == std::string::npos);
+  CHECK(a.groups[0].metrics.at("eval/fid").n() == 2);
+  CHECK(a.groups[0].metrics.at("eval/fid").mean == doctest::Approx(10.5));
+  CHECK(a.groups[1].metrics.at("eval/fid").n() == 1);
+  for (const std::string& n : a.notes) CHECK_MESSAGE(n.find("classifier_sha256") == std::string::npos, n);
+}

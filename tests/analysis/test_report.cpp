@@ -40,8 +40,22 @@ TEST_CASE("analyze CLI: Markdown table, CSV, references and exit codes") {
   r = genlab::testing::run_command("{ " + std::string(GENLAB_CLI) + " analyze " + results +
                                     " --format csv --metric eval/neg_elbo 2>/dev/null; }");  // stdout only
   REQUIRE(r.exit_code == 0);
-  CHECK(r.output.rfind("model.beta,runs,finished,running,excluded,eval/neg_elbo_mean,eval/neg_elbo_std,eval/neg_elbo_n\n", 0) == 0);
+  CHECK(r.output.rfind("model.beta,runs,finished,running,excluded,eval/neg_elbo_mean,eval/neg_elbo_std,eval/neg_elbo_n,"
+                        "eval/neg_elbo_ci_lo,eval/neg_elbo_ci_hi\n", 0) == 0);
   CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 4);
+
+  r = run_cli("analyze " + results + " --metric neg_elbo --baseline model.beta=1 --seeds-needed");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("| 95% CI ") != std::string::npos);
+  CHECK(r.output.find("Δ vs beta=1 [95% CI]") != std::string::npos);
+  CHECK(r.output.find("| baseline ") != std::string::npos);
+  CHECK(r.output.find("seeds for 80% power") != std::string::npos);
+  r = run_cli("analyze " + results + " --metric neg_elbo --ci bootstrap");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("95% CI (bootstrap)") != std::string::npos);
+  CHECK(run_cli("analyze " + results + " --ci normal").exit_code == 2);
+  CHECK(run_cli("analyze " + results + " --baseline model.gamma=1").exit_code == 2);
+  CHECK(run_cli("analyze " + results + " --seeds-needed").exit_code == 2);
 
   const std::string exp = genlab::testing::write_file(dir / "exp.toml", R"([experiment]
 name = "synthetic"

@@ -27,6 +27,10 @@ struct AnalyzeOptions {
   std::string out_dir;                // PNG folder; "" = <report_dir> or ./genlab-analysis
   std::string report_dir;             // write <report_dir>/index.html
   unsigned threads = 0;               // file readers; 0 = 1; HDF5 serialises readers
+  std::string ci = "t";               // interval of the mean: t | bootstrap | none
+  std::vector<std::string> baseline;  // "model.beta=1" (one per axis): Welch tests against that cell
+  bool seeds_needed = false;          // seeds each comparison needs for 80 % power
+  double watch_s = 0;                 // > 0: the report reloads itself every watch_s seconds (--watch)
   std::string command;                // the command line, recorded in the report
 };
 

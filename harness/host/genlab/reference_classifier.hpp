@@ -1,6 +1,7 @@
 // A reference classifier: a finished genlab run of a plugin with kClassifies, restored from its
 // run file (config, plugin, checkpoint) for computing features and class predictions, with the
-// file's SHA-256 for provenance. Plus the calibration of the sample-quality scores it yields
+// file's SHA-256 and its identity (config + weights) for provenance. Plus the calibration of
+// the sample-quality scores it yields
 // (train vs test, noisy test vs test). It does not train anything and never writes the file.
 #pragma once
 #include <cstdint>
@@ -11,12 +12,19 @@
 
 #include "genlab/data.hpp"
 #include "genlab/model.hpp"
+#include "genlab/store.hpp"
 
 namespace genlab {
 
 // ConfigError "<where>eval.classifier: no such file '<path>' ..." with the command that trains
 // one, unless `path` is an existing file. Checked before a grid starts and again at run start.
 void require_classifier_file(const std::filesystem::path& path, const std::string& where = "");
+
+// The classifier's identity: SHA-256 (hex) of its canonical /config text and of every params/ and
+// buffers/ tensor of its checkpoint (name, shape, element size, raw bytes, in name order), so two
+// trainings of one config that end with the same weights get the same id, whatever their file
+// names, folders and timestamps. Optimizer state and RNG positions are not part of it.
+std::string classifier_identity(const std::string& config_text, const Checkpoint& checkpoint);
 
 class ReferenceClassifier {
  public:
@@ -37,7 +45,8 @@ class ReferenceClassifier {
   std::vector<std::int32_t> predict(const Tensor<float>& x, std::size_t batch_size = 500) const;
 
   const std::filesystem::path& file() const { return file_; }
-  const std::string& sha256() const { return sha256_; }
+  const std::string& sha256() const { return sha256_; }  // of the whole file (timestamps included)
+  const std::string& id() const { return id_; }          // classifier_identity(): config + weights
   const DataInfo& data() const { return data_; }  // the data set it was trained on
   const std::string& plugin() const { return plugin_; }
 
@@ -45,7 +54,7 @@ class ReferenceClassifier {
   struct State;  // the model and what it needs to stay valid (plugin, spec, optimizers)
   std::shared_ptr<State> state_;
   std::filesystem::path file_;
-  std::string sha256_;
+  std::string sha256_, id_;
   std::string plugin_;
   DataInfo data_;
 };

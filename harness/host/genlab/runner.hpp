@@ -49,4 +49,8 @@ int stop_requested();
 // "SIGTERM (Terminated)": a signal for messages.
 std::string signal_name(int sig);
 
+// Recomputes the evaluation at the checkpoint stored in `source` (a run file of this spec) into
+// a new run file spec.output_file, training nothing: `genlab verify --eval` compares the two.
+RunResult reevaluate_checkpoint(const RunSpec& spec, const std::filesystem::path& source, const RunnerOptions& options);
+
 }  // namespace genlab

@@ -4,11 +4,7 @@
 // cannot classify; it does not check the classifier's accuracy.
 #include "genlab/reference_classifier.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <fstream>
 #include <optional>
 
 #include "genlab/error.hpp"
@@ -16,6 +12,7 @@
 #include "genlab/loader.hpp"
 #include "genlab/spec.hpp"
 #include "genlab/store.hpp"
+#include "genlab/stored_config.hpp"
 #include "run/checkpoint_io.hpp"
 #include "run/init_context.hpp"
 #include "run/optimizer_set.hpp"
@@ -32,28 +29,6 @@ struct ReferenceClassifier::State {
 };
 
 namespace {
-
-// The run spec stored as /config text, parsed by the spec through a temporary file.
-RunSpec parse_config(const fs::path& file, const std::string& config_text) {
-  static std::atomic<unsigned> counter{0};
-  const fs::path tmp = fs::temp_directory_path() /
-                       ("genlab-classifier-config-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".toml");
-  std::ofstream(tmp) << config_text;
-  struct Remove {
-    fs::path path;
-    ~Remove() {
-      std::error_code ec;
-      fs::remove(path, ec);
-    }
-  } remove{tmp};
-  try {
-    Experiment e = load_experiment(tmp);
-    if (e.runs.size() != 1) throw ConfigError("it describes " + std::to_string(e.runs.size()) + " runs, not one");
-    return std::move(e.runs.front());
-  } catch (const ConfigError& err) {
-    throw ConfigError("reference classifier " + file.string() + ": its /config cannot be read back: " + err.what());
-  }
-}
 
 // Name, sample shape and classes of data set `name` (one sample is loaded).
 DataInfo data_info_of(const std::string& name, const fs::path& data_path, std::uint64_t seed) {
@@ -77,6 +52,21 @@ Batch rows_of(const Tensor<float>& x, std::size_t begin, std::size_t end) {
 
 }  // namespace
 
+std::string classifier_identity(const std::string& config_text, const Checkpoint& checkpoint) {
+  std::string bytes = "genlab classifier identity v1\n" + config_text;
+  for (const auto& [name, t] : checkpoint) {  // sorted by name
+    if (!name.starts_with("params/") && !name.starts_with("buffers/")) continue;
+    bytes += '\0' + name + '\0' + checkpoint_shape_str(t.shape) + '\0';
+    std::visit(
+        [&](const auto& values) {
+          bytes += std::to_string(sizeof(values[0])) + '\0';
+          bytes.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(values[0]));
+        },
+        t.data);
+  }
+  return sha256_hex(bytes);
+}
+
 void require_classifier_file(const fs::path& path, const std::string& where) {
   if (fs::is_regular_file(path)) return;
   throw ConfigError(where + "eval.classifier: no such file '" + path.string() +
@@ -97,7 +87,7 @@ ReferenceClassifier ReferenceClassifier::load(const fs::path& file, const fs::pa
   rc.sha256_ = sha256_file(file);
   rc.state_ = std::make_shared<State>();
   State& s = *rc.state_;
-  s.spec = parse_config(file, summary.config_text);
+  s.spec = run_spec_of_config(summary.config_text, "reference classifier " + file.string());
   s.plugin = load_plugin(s.spec.plugin);
   const ModelDescription& d = s.plugin->info().description;
   rc.plugin_ = d.name;
@@ -113,6 +103,7 @@ ReferenceClassifier ReferenceClassifier::load(const fs::path& file, const fs::pa
   HarnessInitContext ctx(params, rc.data_, s.spec.seed, *s.optimizers, d);  // its init draws are overwritten below
   call_plugin(d.name, [&] { s.model->init(ctx); });
   const Checkpoint c = read_checkpoint(file);
+  rc.id_ = classifier_identity(summary.config_text, c);
   try {
     for (auto& p : s.model->parameters()) from_checkpoint(c, "params/" + p.name, p.variable.mutable_value());
     for (auto& [name, t] : s.model->buffers()) from_checkpoint(c, "buffers/" + name, *t);

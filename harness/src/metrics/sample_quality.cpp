@@ -89,7 +89,8 @@ void SampleQuality::add(Model& model, const ModelDescription& d, const Dataset& 
                        {"reference", std::string("test")},
                        {"reference_n", static_cast<std::int64_t>(test_n_)},
                        {"classifier", classifier_.file().string()},
-                       {"classifier_sha256", classifier_.sha256()}};
+                       {"classifier_sha256", classifier_.sha256()},
+                       {"classifier_id", classifier_.id()}};
   auto with = [&](std::string definition, std::int64_t k) {
     AttrMap a = common;
     a["definition"] = std::move(definition);

@@ -120,8 +120,11 @@ class Run {
  public:
   Run(const RunSpec& spec, const RunnerOptions& options) : spec_(spec), options_(options) {}
   RunResult execute();
+  RunResult reevaluate(const fs::path& source);
 
  private:
+  void load_plugin_and_config();
+  AttrMap start_attrs() const;
   void prepare();
   std::string resume_from_checkpoint();  // "" when resumed, else why the checkpoint is unusable
   void set_aside(const std::string& why);  // renames the run file to <file>.unresumable
@@ -153,7 +156,7 @@ class Run {
   std::unique_ptr<SampleQuality> sample_quality_;  // eval.classifier set: FID, precision/recall
 };
 
-RunResult Run::execute() {
+void Run::load_plugin_and_config() {
   blas::set_num_threads(spec_.execution.threads);
   set_float_mode(parse_float_mode(spec_.execution.float_mode));
   plugin_ = load_plugin(spec_.plugin, spec_.plugin_path);
@@ -165,6 +168,46 @@ RunResult Run::execute() {
   // hand-built RunSpec without them is resolved here
   params_ = spec_.params ? *spec_.params : resolve_model_params(spec_, d.schema);
   config_ = spec_.params ? spec_.config_text : canonical_config(spec_, params_);
+}
+
+// Root attributes of a new run file: provenance, identity, schedule.
+AttrMap Run::start_attrs() const {
+  const ModelDescription& d = plugin_->info().description;
+  AttrMap attrs = build_provenance();
+  attrs["run_id"] = spec_.run_id;
+  attrs["experiment"] = spec_.experiment;
+  attrs["plugin"] = d.name;
+  attrs["plugin_version"] = d.version;
+  attrs["plugin_file"] = plugin_->info().file.string();
+  attrs["plugin_sha256"] = plugin_->info().sha256;
+  attrs["seed"] = static_cast<std::int64_t>(spec_.seed);
+  attrs["status"] = std::string("running");
+  attrs["started_at"] = utc_now_iso8601();
+  attrs["steps_per_epoch"] = schedule_.steps_per_epoch;
+  attrs["total_steps"] = schedule_.total;
+  return attrs;
+}
+
+// The evaluation of `source`'s checkpoint step, recomputed from its checkpoint into a new run
+// file (spec_.output_file); nothing is trained.
+RunResult Run::reevaluate(const fs::path& source) {
+  load_plugin_and_config();
+  prepare();
+  std::int64_t step = 0;
+  const Checkpoint c = read_checkpoint(source, &step);
+  restore_checkpoint(c, *model_, *optimizers_, noise_);
+  std::map<std::string, std::string> grid(spec_.grid.begin(), spec_.grid.end());
+  writer_.emplace(RunWriter::create(spec_.output_file, start_attrs(), config_, grid));
+  try {
+    evaluate(step);
+  } catch (const std::exception& e) {
+    return finish(RunStatus::Failed, e.what());
+  }
+  return finish(RunStatus::Finished, "re-evaluated the checkpoint of " + source.string() + " at step " + std::to_string(step));
+}
+
+RunResult Run::execute() {
+  load_plugin_and_config();
 
   bool resume = false;
   std::optional<RunSummary> stored;
@@ -219,20 +262,8 @@ RunResult Run::execute() {
     }
   }
   if (!resume) {
-    AttrMap attrs = build_provenance();
-    attrs["run_id"] = spec_.run_id;
-    attrs["experiment"] = spec_.experiment;
-    attrs["plugin"] = d.name;
-    attrs["plugin_version"] = d.version;
-    attrs["plugin_file"] = plugin_->info().file.string();
-    attrs["plugin_sha256"] = plugin_->info().sha256;
-    attrs["seed"] = static_cast<std::int64_t>(spec_.seed);
-    attrs["status"] = std::string("running");
-    attrs["started_at"] = utc_now_iso8601();
-    attrs["steps_per_epoch"] = schedule_.steps_per_epoch;
-    attrs["total_steps"] = schedule_.total;
     std::map<std::string, std::string> grid(spec_.grid.begin(), spec_.grid.end());
-    writer_.emplace(RunWriter::create(spec_.output_file, attrs, config_, grid));
+    writer_.emplace(RunWriter::create(spec_.output_file, start_attrs(), config_, grid));
   }
   try {
     return train();
@@ -478,6 +509,11 @@ RunResult Run::finish(RunStatus status, const std::string& message) {
 RunResult run_one(const RunSpec& spec, const RunnerOptions& options) {
   Run run(spec, options);
   return run.execute();
+}
+
+RunResult reevaluate_checkpoint(const RunSpec& spec, const fs::path& source, const RunnerOptions& options) {
+  Run run(spec, options);
+  return run.reevaluate(source);
 }
 
 }  // namespace genlab

@@ -27,7 +27,7 @@ std::string csv_cell(const std::string& s) {
 
 // Symbols analyze puts in cells (UTF-8), in LaTeX spelling.
 const std::pair<const char*, const char*> kLatexSymbols[] = {
-    {"±", "$\\pm$"}, {"Δ", "$\\Delta$"}, {"✗", "$\\times$"}, {"—", "---"}, {"…", "\\ldots{}"}, {"×", "$\\times$"}};
+    {"±", "$\\pm$"}, {"Δ", "$\\Delta$"}, {"✗", "$\\times$"}, {"—", "---"}, {"…", "\\ldots{}"}, {"×", "$\\times$"}, {"†", "$^\\dagger$"}};
 
 std::string latex_cell(const std::string& s) {
   std::string out;
