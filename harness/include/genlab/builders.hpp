@@ -48,6 +48,20 @@ std::unique_ptr<Sequential<T>> make_conv_decoder(std::size_t in, const Shape& sa
                                                  const std::string& activation, bool batch_norm,
                                                  Rng& rng);
 
+// ---- DCGAN (Radford et al. 2016), the small 28x28 variant; weights N(0, 0.02), batch-norm
+// gamma N(1, 0.02) and beta 0 (the DCGAN init); biases keep PyTorch's default. H, W % 4 == 0. ----
+
+// z: (B, in) -> (B, C*H*W) in (-1, 1): Linear "fc" to 128 (H/4) (W/4), "bn0", "act0" ReLU,
+// "reshape", "deconv1" 128 -> 64 (k4 s2 p1), "bn1", "act1", "deconv2" 64 -> C, "tanh", "flatten".
+template <class T>
+std::unique_ptr<Sequential<T>> make_dcgan_generator(std::size_t in, const Shape& sample_shape, Rng& rng);
+
+// x: (B, pack*C*H*W) -> (B, 1) raw scores: "reshape" to (pack*C, H, W) (PacGAN: packed samples
+// as channels), "conv1" -> 64 (k4 s2 p1), "act1" LeakyReLU 0.2, "conv2" 64 -> 128, "act2",
+// "flatten", "fc" -> 1. No batch norm (so packing and per-example scores stay independent).
+template <class T>
+std::unique_ptr<Sequential<T>> make_dcgan_discriminator(const Shape& sample_shape, std::size_t pack, Rng& rng);
+
 // ---- the architecture keys shared by ae, vae, cvae ----
 
 // Schema entries: arch ("mlp" | "conv"), hidden, channels, activation, batch_norm.

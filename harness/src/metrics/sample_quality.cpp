@@ -8,6 +8,7 @@
 #include "genlab/error.hpp"
 #include "genlab/image.hpp"
 #include "genlab/loader.hpp"
+#include "metrics/draw_samples.hpp"
 
 namespace fs = std::filesystem;
 
@@ -20,31 +21,6 @@ ReferenceClassifier load_checked(const EvalSpec& eval, const DataInfo& run_data,
   ReferenceClassifier c = ReferenceClassifier::load(eval.classifier, data_path);
   c.check_compatible(run_data);
   return c;
-}
-
-// n samples of the model, in batches; conditional models get labels i % classes.
-Tensor<float> draw_samples(Model& model, const ModelDescription& d, const DataInfo& data, std::size_t n,
-                           std::size_t batch, Rng& rng, std::vector<std::int32_t>& labels) {
-  const bool conditional = d.capabilities & kConditional;
-  labels.clear();
-  if (conditional) {
-    for (std::size_t i = 0; i < n; ++i) labels.push_back(static_cast<std::int32_t>(i % data.num_classes));
-  }
-  Tensor<float> out = Tensor<float>::from_shape({n, data.dim});  // (n, dim)
-  for (std::size_t begin = 0; begin < n; begin += batch) {
-    const std::size_t count = std::min(n, begin + batch) - begin;
-    std::vector<std::int32_t> wanted;
-    if (conditional) wanted.assign(labels.begin() + begin, labels.begin() + begin + count);
-    const Tensor<float> x =
-        to_unit_range(call_plugin(d.name, [&] { return model.sample(count, wanted, rng); }), d.output_range);
-    if (x.size() != count * data.dim) {
-      throw PluginError("plugin '" + d.name + "': sample(" + std::to_string(count) + ") returned shape " +
-                        shape_str(shape_of(x)) + ", expected (" + std::to_string(count) + ", " +
-                        std::to_string(data.dim) + ")");
-    }
-    std::copy(x.data(), x.data() + x.size(), out.data() + begin * data.dim);
-  }
-  return out;
 }
 
 }  // namespace
@@ -74,7 +50,8 @@ void SampleQuality::add(Model& model, const ModelDescription& d, const Dataset& 
     NoGradGuard no_grad;
     model.set_training(false);
     Rng rng(seed, "eval/" + std::to_string(step) + "/fid");
-    samples = draw_samples(model, d, data_, eval_.fid_samples, eval_.batch_size, rng, labels);
+    // the classifier reads images in [0, 1], whatever range the generator emits
+    samples = to_unit_range(draw_samples(model, d, data_, eval_.fid_samples, eval_.batch_size, rng, labels), d.output_range);
     model.set_training(true);
   }
   const Tensor<float> f = classifier_.features(samples, eval_.batch_size);  // (n, F)

@@ -8,6 +8,7 @@
 
 #include "genlab/iwae.hpp"
 #include "genlab/loader.hpp"
+#include "run/adversarial_eval.hpp"
 #include "run/latent_images.hpp"
 
 namespace genlab {
@@ -196,6 +197,9 @@ EvalOutput evaluate_model(Model& model, const ModelDescription& d, const Dataset
   const unsigned kl_needs = kEncodes | kGaussianPosterior | kStandardNormalPrior;
   if ((d.capabilities & kl_needs) == kl_needs) add_kl_per_dim(latent, n, out);
   if (s.heavy && s.iwae_k > 0 && (d.capabilities & kImportanceWeights)) add_iwae(model, d, split, s, out);
+  if ((d.capabilities & kDiscriminates) && (d.capabilities & kSamples)) add_discriminator_metrics(model, d, split, info, s, out);
+  // Mode coverage does not depend on the split: only the test evaluation computes it.
+  if ((d.capabilities & kSamples) && s.split_name == "test") add_mode_metrics(model, d, info, s, out);
   add_images(model, d, split, info, s, out);
   return out;
 }

@@ -1,7 +1,9 @@
 // One scheduled evaluation of a model on a data split: the plugin's own metrics averaged over
 // the split, the shared metrics the harness computes for every plugin of a capability (active
-// units and KL per dimension for encoders, the IWAE bound for importance weights), and the image
-// grids (reconstructions, samples from a fixed noise bank, latent interpolations, per-class rows).
+// units and KL per dimension for encoders, the IWAE bound for importance weights, discriminator
+// accuracy for samplers that discriminate, mode coverage on 2-D mixtures), and the image grids
+// (reconstructions, samples from a fixed noise bank, latent interpolations, per-class rows, the
+// 2-D scatter).
 // It draws only from streams derived from (seed, "eval/<step>...") and (seed, "noise_bank..."),
 // so evaluating never changes training.
 #pragma once
@@ -34,7 +36,7 @@ struct EvalSettings {
 struct EvalOutput {
   Metrics metrics;
   std::map<std::string, AttrMap> attrs;                   // per metric: definition, split, n
-  // "reconstructions", "samples", "interpolation", "classes"
+  // "reconstructions", "samples", "interpolation", "classes", "scatter"
   std::vector<std::pair<std::string, ImageGrid>> images;
 };
 

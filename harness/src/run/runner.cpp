@@ -17,6 +17,7 @@
 #include "genlab/store.hpp"
 #include "genlab/version.hpp"
 #include "metrics/sample_quality.hpp"
+#include "run/adversarial_eval.hpp"
 #include "run/checkpoint_io.hpp"
 #include "run/evaluator.hpp"
 #include "run/init_context.hpp"
@@ -429,19 +430,26 @@ void Run::evaluate(std::int64_t done) {
   const bool has_validation = data_.validation.x.size() > 0;
   EvalSettings s = eval_settings(done);
   const bool iwae = s.heavy && s.iwae_k > 0 && (d.capabilities & kImportanceWeights);
-  if (iwae || (s.heavy && sample_quality_)) {
-    std::string what;
-    if (iwae) what = "IWAE-" + std::to_string(s.iwae_k) + " on " + std::to_string(s.iwae_images) + " test images";
-    if (sample_quality_) {
-      what += std::string(iwae ? ", " : "") + "FID and precision/recall of " +
-              std::to_string(spec_.eval.fid_samples) + " samples";
-    }
-    progress_->line("evaluating " + what + " (this takes a while)");
+  const bool fid = s.heavy && sample_quality_;
+  const bool parzen = s.heavy && has_validation && (d.capabilities & kSamples);
+  if (iwae || fid || parzen) {
+    std::vector<std::string> what;
+    if (iwae) what.push_back("IWAE-" + std::to_string(s.iwae_k) + " on " + std::to_string(s.iwae_images) + " test images");
+    if (fid) what.push_back("FID and precision/recall of " + std::to_string(spec_.eval.fid_samples) + " samples");
+    if (parzen) what.push_back("the Parzen log-likelihood of 10000 samples");
+    std::string line;
+    for (const std::string& w : what) line += (line.empty() ? "" : ", ") + w;
+    progress_->line("evaluating " + line + " (this takes a while)");
     if (iwae) s.iwae_progress = iwae_progress_lines(s.iwae_k);
   }
   EvalOutput out = evaluate_model(*model_, d, data_.test, info_, s);
   if (sample_quality_ && s.heavy) {
     sample_quality_->add(*model_, d, data_.test, spec_.seed, done, out.metrics, out.attrs);
+  }
+  if (parzen) {
+    model_->set_training(false);
+    add_parzen_metrics(*model_, d, data_, info_, spec_.seed, done, out);
+    model_->set_training(true);
   }
   const double epoch = static_cast<double>(done) / static_cast<double>(schedule_.steps_per_epoch);
   if (has_validation) {  // the same evaluation on the validation split, as val_* in the same row
