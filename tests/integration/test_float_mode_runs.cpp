@@ -1,6 +1,7 @@
 // The float mode seen from run files: each run records [run] float_mode in its provenance, the
-// default is ftz_daz, and a run interrupted under one mode is not resumed under the other (that
-// would give bits neither mode reproduces). The flushing itself is tested in unit/.
+// default is ftz_daz, a run interrupted under one mode is not resumed under the other (that
+// would give bits neither mode reproduces), and verify re-executes a run in its own mode.
+// The flushing itself is tested in unit/.
 #include <doctest/doctest.h>
 
 #include "support/run_helpers.hpp"
@@ -52,6 +53,12 @@ TEST_CASE("float mode runs: the run file records ftz_daz by default and ieee whe
   fs::remove_all(dir / "out");
   REQUIRE(run_cli("run " + exp + " --no-progress --set 'run.float_mode=\"ieee\"'").exit_code == 0);
   CHECK(float_mode_of(only_h5(dir / "out")) == "ieee");
+  // verify re-executes in the run's recorded mode (the default would be ftz_daz)
+  const auto verified = run_cli("verify " + only_h5(dir / "out").string() + " --steps 8 --scratch " +
+                                (dir / "scratch").string());
+  INFO(verified.output);
+  CHECK(verified.exit_code == 0);
+  CHECK(float_mode_of(dir / "scratch" / "reexecuted.h5") == "ieee");
 }
 
 TEST_CASE("float mode runs: a run interrupted under ieee is refused under ftz_daz and resumes under ieee") {

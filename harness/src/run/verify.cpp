@@ -57,6 +57,9 @@ RunSpec rebuild_spec(const RunSummary& stored, const fs::path& file, const fs::p
   fs::remove(out_file);  // a kept --scratch folder: never resume or skip an older re-execution
   spec.grid.assign(stored.grid.begin(), stored.grid.end());
   spec.execution.threads = o.threads;
+  // the float mode is a [run] key but changes results: re-execute in the run's own mode (files
+  // written before the mode existed were trained with IEEE subnormals)
+  spec.execution.float_mode = attr_or(stored.attrs, "float_mode", "ieee");
   spec.execution.checkpoint_every_epochs = 0;
   spec.execution.checkpoint_every_steps = 0;
   spec.execution.time_budget_s = 0;
