@@ -12,6 +12,7 @@
 
 namespace genlab::blas {
 
+#if defined(__x86_64__)
 namespace {
 bool has_avx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
@@ -26,6 +27,7 @@ bool is_modern(const std::string& core) {
   return modern.count(core) > 0;
 }
 }  // namespace
+#endif
 
 std::string preferred_core() {
 #if defined(__x86_64__)
