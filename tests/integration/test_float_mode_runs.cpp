@@ -32,13 +32,6 @@ iwae_k = 0
 )");
 }
 
-fs::path only_h5(const fs::path& dir) {
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (e.path().extension() == ".h5") return e.path();
-  }
-  return {};
-}
-
 std::string float_mode_of(const fs::path& h5) {
   const RunSummary s = read_run(h5);
   return s.attrs.count("float_mode") ? attr_to_string(s.attrs.at("float_mode")) : "(missing)";

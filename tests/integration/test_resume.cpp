@@ -46,14 +46,6 @@ checkpoint_every_epochs = 0
 log_every_steps = 1000
 )");
 }
-
-fs::path only_h5(const fs::path& dir) {
-  if (!fs::exists(dir)) return {};
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (e.path().extension() == ".h5") return e.path();
-  }
-  return {};
-}
 }  // namespace
 
 TEST_CASE("resume: a run killed with SIGKILL mid-epoch resumes to a bitwise-identical end") {

@@ -48,4 +48,13 @@ inline std::string write_file(const fs::path& file, const std::string& bytes) {
 // "" when the two run files hold bitwise-identical metrics and checkpoints (store.hpp).
 inline std::string compare_runs(const fs::path& a, const fs::path& b) { return compare_run_files(a, b); }
 
+// The first run file (.h5) anywhere below `dir`, or an empty path if there is none.
+inline fs::path only_h5(const fs::path& dir) {
+  if (!fs::exists(dir)) return {};
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.path().extension() == ".h5") return e.path();
+  }
+  return {};
+}
+
 }  // namespace genlab::testing

@@ -10,20 +10,12 @@
 #include "genlab/blas.hpp"
 #include "genlab/error.hpp"
 #include "genlab/gan_metrics.hpp"
+#include "metrics/row_norms.hpp"
 
 namespace genlab {
 
 namespace {
 constexpr std::size_t kBlockRows = 128;  // points per gemm block: 128 x 10,000 floats = 5 MB
-
-std::vector<double> row_norms2(const Tensor<float>& x) {
-  const std::size_t n = x.shape()[0], d = x.shape()[1];
-  std::vector<double> out(n, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < d; ++j) out[i] += static_cast<double>(x(i, j)) * x(i, j);
-  }
-  return out;
-}
 
 void check_sets(const Tensor<float>& centres, const Tensor<float>& points, const char* what) {
   if (centres.dimension() != 2 || points.dimension() != 2 || centres.shape()[0] == 0 || points.shape()[0] == 0 ||
@@ -38,7 +30,7 @@ std::vector<double> parzen_log_likelihoods(const Tensor<float>& centres, const T
                                            const std::vector<double>& sigmas) {
   check_sets(centres, points, "centres and points");
   const std::size_t n = centres.shape()[0], m = points.shape()[0], d = centres.shape()[1];
-  const std::vector<double> cn = row_norms2(centres), pn = row_norms2(points);
+  const std::vector<double> cn = detail::row_norms2(centres), pn = detail::row_norms2(points);
   std::vector<double> totals(sigmas.size(), 0.0);
   std::vector<float> block;
   std::vector<double> d2(n);

@@ -8,22 +8,13 @@
 #include "genlab/blas.hpp"
 #include "genlab/error.hpp"
 #include "genlab/feature_metrics.hpp"
+#include "metrics/row_norms.hpp"
 
 namespace genlab {
 
 namespace {
 
 constexpr std::size_t kBlockRows = 256;  // rows per gemm block: 256 x 10,000 floats = 10 MB
-
-std::vector<double> row_norms2(const Tensor<float>& x) {
-  const std::size_t n = x.shape()[0], f = x.shape()[1];
-  std::vector<double> out(n, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const float* row = x.data() + i * f;
-    for (std::size_t j = 0; j < f; ++j) out[i] += static_cast<double>(row[j]) * row[j];
-  }
-  return out;
-}
 
 // Squared distances of a's rows [begin, end) to every row of b: out (end - begin, Nb), >= 0.
 void distances2(const KnnManifold& a, std::size_t begin, std::size_t end, const KnnManifold& b,
@@ -63,7 +54,7 @@ KnnManifold knn_manifold(const Tensor<float>& features, std::size_t k) {
   }
   KnnManifold m;
   m.points = features;
-  m.norms2 = row_norms2(features);
+  m.norms2 = detail::row_norms2(features);
   m.k = k;
   const std::size_t n = features.shape()[0];
   m.radii2.resize(n);
