@@ -170,7 +170,8 @@ pid_t spawn_child(const std::vector<std::string>& command, const RunSpec& run) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  // The environment plus GENLAB_CELL_PARENT=<our pid>: the child dies with us (bind_to_parent).
+  // The environment plus GENLAB_CELL_PARENT=<our pid> (the child dies with us: bind_to_parent) and
+  // a portable run's pinned variables.
   std::vector<std::string> own = portable_environment(run);
   own.push_back(std::string(kParentVariable) + "=" + std::to_string(::getpid()));
   auto replaced = [&](const char* entry) {
