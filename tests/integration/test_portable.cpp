@@ -98,7 +98,7 @@ TEST_CASE("portable: OPENBLAS_CORETYPE=SkylakeX, Haswell and Zen give identical 
   CHECK(p.output.find("note: portable run: re-executed with OpenBLAS's Haswell kernels") != std::string::npos);
 }
 
-TEST_CASE("portable: --in-process in a process with other kernels is refused, naming the kernel and the fix") {
+TEST_CASE("portable: --in-process in a process with other kernels or a glibc hwcaps mask is refused, naming the fix") {
   TempDir dir("portable-inprocess");
   const auto r = run_command("OPENBLAS_CORETYPE=Zen " + std::string(GENLAB_CLI) + " run " + kSmoke + out_flag(dir.path()) +
                              " --no-progress --in-process --set run.portable=true");
@@ -106,6 +106,12 @@ TEST_CASE("portable: --in-process in a process with other kernels is refused, na
   CHECK(r.exit_code != 0);
   CHECK(r.output.find("needs OpenBLAS's Haswell kernels, but this process loaded the Zen ones") != std::string::npos);
   CHECK(r.output.find("run without --in-process") != std::string::npos);
+  // the right kernel, but glibc told to pick other maths variants: refused too
+  const auto t = run_command("GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2 OPENBLAS_CORETYPE=Haswell " + std::string(GENLAB_CLI) +
+                             " run " + kSmoke + out_flag(dir.path()) + " --no-progress --in-process --set run.portable=true");
+  INFO(t.output);
+  CHECK(t.exit_code != 0);
+  CHECK(t.output.find("GLIBC_TUNABLES sets glibc.cpu.hwcaps") != std::string::npos);
 }
 
 TEST_CASE("data identity: the run id covers the content of the data, not its folder, and synthetic sets their generator") {
