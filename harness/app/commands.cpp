@@ -125,6 +125,8 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
   if (args.allow_changed_code) o.child_command.push_back("--allow-changed-code");
   o.restart_unresumable = args.restart_unresumable;
   if (args.restart_unresumable) o.child_command.push_back("--restart-unresumable");
+  o.allow_changed_data = args.allow_changed_data;
+  if (args.allow_changed_data) o.child_command.push_back("--allow-changed-data");
   for (const auto& s : args.sets) {
     o.child_command.push_back("--set");
     o.child_command.push_back(s);

@@ -26,6 +26,7 @@ struct RunArgs {
   bool in_process = false;  // cells in this process (debugging): a crashing plugin ends the grid
   bool allow_changed_code = false;  // resume runs started by another plugin file or genlab commit
   bool restart_unresumable = false;  // start anew runs whose file or checkpoint cannot be resumed
+  bool allow_changed_data = false;   // train runs whose data differs from their data.identity
 };
 
 struct CalibrateArgs {

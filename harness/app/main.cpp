@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
   run->add_flag("--no-progress", run_args.no_progress, "plain periodic lines instead of a progress bar");
   run->add_flag("--allow-changed-code", run_args.allow_changed_code,
                 "resume runs whose plugin file or genlab commit changed since they started (recorded in the run file)");
+  run->add_flag("--allow-changed-data", run_args.allow_changed_data,
+                "train or resume runs whose data no longer matches their data.identity (recorded in the run file)");
   run->add_flag("--restart-unresumable", run_args.restart_unresumable,
                 "start anew runs whose file or checkpoint is corrupt (the old file is kept as <file>.unresumable)");
   run->add_flag("--in-process", run_args.in_process,

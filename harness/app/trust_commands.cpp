@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "genlab/error.hpp"
+#include "genlab/portable.hpp"
 #include "genlab/run_compare.hpp"
 #include "genlab/store.hpp"
 #include "genlab/table.hpp"
@@ -103,6 +104,8 @@ int cmd_diff(const fs::path& fa, const fs::path& fb) {
 }
 
 int cmd_verify(const fs::path& file, const VerifyOptions& o) {
+  // a portable run is re-executed with the pinned OpenBLAS kernels, which only a new process can load
+  if (attr_or(read_run(file).attrs, "portable") == "true") reexec_portable();
   const VerifyReport r = verify_run(file, o);
   std::cout << "verify " << file.string() << " (run " << r.run_id << ", " << r.status << ")\n";
   for (const std::string& line : r.lines()) std::cout << line << "\n";

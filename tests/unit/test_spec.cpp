@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "genlab/data.hpp"
 #include "genlab/error.hpp"
 #include "genlab/hash.hpp"
 #include "genlab/spec.hpp"
@@ -181,7 +182,9 @@ TEST_CASE("spec: the config text is canonical TOML that reproduces the run") {
   const RunSpec& run = e.runs[2];
   const std::string& text = run.config_text;
   // Sorted sections and keys, defaults filled, the seed applied; execution settings left out.
-  CHECK(text.find("[data]\nlimit = 1000\nname = \"ring8\"\nvalidation = 100\n") != std::string::npos);
+  // the data by name and content (data.identity; for ring8 its generator), not by path
+  CHECK(text.find("[data]\nidentity = \"" + data_identity("ring8", "") + "\"\nlimit = 1000\nname = \"ring8\"\nvalidation = 100\n") !=
+        std::string::npos);
   CHECK(text.find("[experiment]\nname = \"quickstart\"\nseed = 2\n") != std::string::npos);
   CHECK(text.find("[model]\nbeta = 2\nhidden = [800, 400]\nplugin = \"vae\"\n") != std::string::npos);
   CHECK(text.find("[train.optimizer.discriminator]\nalpha = 0.99\n") != std::string::npos);
@@ -204,8 +207,14 @@ TEST_CASE("spec: execution settings and paths do not change the run id") {
   TempDir dir;
   const auto file = dir.write("exp.toml", kMinimal);
   const std::string id = load_experiment(file).runs[0].run_id;
+  // another folder with the same files (links to them): the same data identity, the same id
+  const std::filesystem::path copy = dir.path() / "fmnist";
+  std::filesystem::create_directories(copy);
+  for (const auto& f : std::filesystem::directory_iterator("/usr/share/datasets/fashion-mnist")) {
+    std::filesystem::create_symlink(f.path(), copy / f.path().filename());
+  }
   CHECK(load_experiment(file, {"run.threads=4", "run.time_budget_s=10", "experiment.output=elsewhere",
-                               "data.path=/mnt/fmnist", "model.path=/x/libvae.so"})
+                               "data.path=" + copy.string(), "model.path=/x/libvae.so", "run.portable=true"})
             .runs[0]
             .run_id == id);
   CHECK(load_experiment(file, {"data.limit=100"}).runs[0].run_id != id);

@@ -39,5 +39,7 @@ std::string preferred_core();
 // this program with the same arguments (OpenBLAS reads the variable only when it is loaded).
 // Returns normally when nothing is to be done or the re-exec failed (then OpenBLAS's pick stays).
 void reexec_for_preferred_core(char** argv);
+// The argv reexec_for_preferred_core was given (nullptr before): portable mode re-executes with it.
+char** saved_argv();
 
 }  // namespace genlab::blas

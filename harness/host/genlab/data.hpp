@@ -51,6 +51,13 @@ const std::vector<std::string>& dataset_names();
 // a missing Fashion-MNIST folder or file says how to install it.
 DataSplits load_data(const DataOptions& options, std::uint64_t seed);
 
+// The content identity of data set `name` read from `path`, part of every run id (data.identity):
+// 64 hex digits of SHA-256 over the name and, for file sets, each file's name and SHA-256 (the
+// folder's path is not part of it), for generated sets their generator's parameters. Files are
+// hashed once per process (cached by path, size and modification time). Throws DataError like
+// load_data when the files are missing. Rules, and those for derived sets: docs/ARCHITECTURE.md.
+std::string data_identity(const std::string& name, const std::filesystem::path& path);
+
 // The order of samples in epoch `epoch`: a permutation of 0..n-1 drawn from stream (seed, "data")
 // and the epoch alone, so resuming needs no state but the epoch and the position within it.
 std::vector<std::size_t> epoch_order(std::size_t n, std::uint64_t seed, std::int64_t epoch);

@@ -35,6 +35,7 @@ struct ExecutorOptions {
   std::vector<int> fatal_exit_codes;
   bool allow_changed_code = false;   // RunnerOptions::allow_changed_code
   bool restart_unresumable = false;  // RunnerOptions::restart_unresumable
+  bool allow_changed_data = false;   // RunnerOptions::allow_changed_data
 };
 
 struct GridOutcome {

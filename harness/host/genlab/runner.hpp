@@ -32,6 +32,9 @@ struct RunnerOptions {
   // A run file that cannot be resumed (unreadable, or a checkpoint that fails its checks) is
   // renamed to <file>.unresumable and the run starts anew; otherwise its cell fails, naming it.
   bool restart_unresumable = false;
+  // Train or resume a run whose data no longer has the identity in its config (data.identity);
+  // recorded in attribute started_with_changed_data / resumed_with_changed_data.
+  bool allow_changed_data = false;
 };
 
 // Trains (or resumes, or skips) the run. Throws ConfigError/PluginError/DataError/StoreError for

@@ -71,6 +71,7 @@ struct ExecutionSpec {
   double time_budget_s = 0.0;  // 0 = none
   std::int64_t log_every_steps = 50;
   std::int64_t stop_after_steps = 0;  // > 0: checkpoint and stop once this many steps are done
+  bool portable = false;  // pinned BLAS kernel and ISA (genlab/portable.hpp); recorded in the run file
 };
 
 // A plugin hyper-parameter as written, with where it was written.
@@ -97,6 +98,7 @@ struct RunSpec {
   std::string data_name;
   std::filesystem::path data_path;
   std::size_t data_limit = 0, data_validation = 0;
+  std::string data_identity;  // data.identity: the content hash of the data (data_identity()), part of the run id
 
   // [model]
   std::string plugin;

@@ -37,6 +37,7 @@ struct VerifyReport {
   std::vector<VerifyCheck> checks;
   std::vector<ValueDifference> provenance;  // stored vs now
   std::vector<std::string> notes;           // config rebuilt differently, steps capped, ...
+  std::string likely_cause;                 // changed data, else the first telling provenance difference
   bool reproduced() const;
   // "reproduced: ..." or the first difference with both values and the reasons; one line each.
   std::vector<std::string> lines() const;

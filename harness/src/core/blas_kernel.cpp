@@ -39,7 +39,14 @@ std::string preferred_core() {
   return "";
 }
 
+namespace {
+char** main_argv = nullptr;
+}  // namespace
+
+char** saved_argv() { return main_argv; }
+
 void reexec_for_preferred_core(char** argv) {
+  main_argv = argv;
   if (std::getenv("GENLAB_OPENBLAS_REEXEC") != nullptr) return;  // already the second start
   const std::string core = preferred_core();
   if (core.empty()) return;

@@ -63,6 +63,15 @@ Dataset load_split(const fs::path& folder, const std::string& prefix, std::size_
 }
 }  // namespace
 
+std::vector<fs::path> fashion_mnist_files(const fs::path& folder) {
+  std::vector<fs::path> out;
+  for (const char* stem : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                           "t10k-labels-idx1-ubyte"}) {
+    out.push_back(find_file(folder, stem));
+  }
+  return out;
+}
+
 std::pair<Dataset, Dataset> load_fashion_mnist(const fs::path& folder, std::size_t limit) {
   return {load_split(folder, "train", limit), load_split(folder, "t10k", limit)};
 }

@@ -4,7 +4,9 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "genlab/data.hpp"
 
@@ -15,6 +17,13 @@ std::pair<Dataset, Dataset> load_fashion_mnist(const std::filesystem::path& fold
 
 // Synthetic 2-D Gaussian mixtures from Rng(seed, "data/synthetic"): "ring8" or "grid25".
 std::pair<Dataset, Dataset> make_mixture(const std::string& name, std::uint64_t seed, std::size_t limit);
+
+// The four Fashion-MNIST files in `folder` (.gz or uncompressed), in a fixed order; DataError
+// when the folder or one file is missing.
+std::vector<std::filesystem::path> fashion_mnist_files(const std::filesystem::path& folder);
+
+// Everything that determines a synthetic set besides the run's seed, as text (its identity).
+std::string mixture_description(const std::string& name);
 
 // The first min(limit, n) of n (all when limit is 0).
 inline std::size_t capped(std::size_t n, std::size_t limit) { return limit > 0 && limit < n ? limit : n; }

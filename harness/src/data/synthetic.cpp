@@ -3,6 +3,7 @@
 // each point's component uniform, all drawn from Rng(seed, "data/synthetic"). The means live in
 // find_mixture() (mixtures.hpp), which the mode-coverage metric shares. No other shapes.
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 
 #include "data/sources.hpp"
@@ -56,6 +57,20 @@ Dataset sample(const std::string& name, const Mixture2d& m, std::size_t n, Rng r
   return out;
 }
 }  // namespace
+
+std::string mixture_description(const std::string& name) {
+  const Mixture2d m = mixture_of(name);
+  char buf[64];
+  std::string out = name + ": Rng(seed, \"data/synthetic\"), train " + std::to_string(train_points) + ", test " +
+                    std::to_string(test_points);
+  std::snprintf(buf, sizeof buf, ", stddev %.17g, means", m.stddev);
+  out += buf;
+  for (const auto& mean : m.means) {
+    std::snprintf(buf, sizeof buf, " (%.17g, %.17g)", mean[0], mean[1]);
+    out += buf;
+  }
+  return out;
+}
 
 std::pair<Dataset, Dataset> make_mixture(const std::string& name, std::uint64_t seed, std::size_t limit) {
   const Mixture2d m = mixture_of(name);

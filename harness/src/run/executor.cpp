@@ -21,6 +21,7 @@
 #include "genlab/cells.hpp"
 #include "genlab/error.hpp"
 #include "genlab/loader.hpp"
+#include "genlab/portable.hpp"
 #include "genlab/reference_classifier.hpp"
 #include "genlab/run_lock.hpp"
 #include "genlab/store.hpp"
@@ -155,21 +156,35 @@ RunResult result_from_file(const RunSpec& spec, int wait_status, std::optional<f
 
 constexpr const char* kParentVariable = "GENLAB_CELL_PARENT";
 
-pid_t spawn_child(const std::vector<std::string>& command, const std::string& run_id) {
+// Variables a portable run's cell process starts with (OpenBLAS reads OPENBLAS_CORETYPE only when
+// it loads, so the kernel is pinned here, before the child starts); they replace inherited ones.
+std::vector<std::string> portable_environment(const RunSpec& run) {
+  if (!run.execution.portable) return {};
+  return {std::string("OPENBLAS_CORETYPE=") + kPortableBlasCore, "GENLAB_OPENBLAS_REEXEC=1"};
+}
+
+pid_t spawn_child(const std::vector<std::string>& command, const RunSpec& run) {
   std::vector<std::string> args = command;
   args.push_back("--only");
-  args.push_back(run_id);
+  args.push_back(run.run_id);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  // The environment plus GENLAB_CELL_PARENT=<our pid>: the child dies with us (bind_to_parent).
-  std::string parent = std::string(kParentVariable) + "=" + std::to_string(::getpid());
+  // The environment plus GENLAB_CELL_PARENT=<our pid> (the child dies with us: bind_to_parent) and
+  // a portable run's pinned variables.
+  std::vector<std::string> own = portable_environment(run);
+  own.push_back(std::string(kParentVariable) + "=" + std::to_string(::getpid()));
+  auto replaced = [&](const char* entry) {
+    for (const std::string& o : own) {
+      if (std::strncmp(entry, o.c_str(), o.find('=') + 1) == 0) return true;
+    }
+    return false;
+  };
   std::vector<char*> env;
-  const std::string prefix = std::string(kParentVariable) + "=";
   for (char** e = environ; *e != nullptr; ++e) {
-    if (std::strncmp(*e, prefix.c_str(), prefix.size()) != 0) env.push_back(*e);
+    if (!replaced(*e)) env.push_back(*e);
   }
-  env.push_back(parent.data());
+  for (std::string& o : own) env.push_back(o.data());
   env.push_back(nullptr);
   pid_t pid = 0;
   if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), env.data()) != 0) {
@@ -227,7 +242,7 @@ GridOutcome run_in_children(const std::vector<const RunSpec*>& runs, const Execu
     while (!stopping && next < runs.size() && active.size() < static_cast<std::size_t>(o.jobs)) {
       const RunSpec* r = runs[next++];
       const auto before = written_at(r->output_file);
-      active[spawn_child(o.child_command, r->run_id)] = Cell{r, before};
+      active[spawn_child(o.child_command, *r)] = Cell{r, before};
     }
     if (stopping && !forwarded && stop_requested() != 0) {  // each child checkpoints and stops
       for (const auto& [pid, spec] : active) ::kill(pid, stop_requested());
@@ -276,7 +291,7 @@ std::vector<const RunSpec*> selected_runs(const Experiment& experiment, const Ex
 
 RunResult run_in_child(const RunSpec& run, const ExecutorOptions& o) {
   const auto before = written_at(run.output_file);
-  const pid_t pid = spawn_child(o.child_command, run.run_id);
+  const pid_t pid = spawn_child(o.child_command, run);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) throw Error("cannot wait for the child process of run " + run.run_id);
@@ -291,7 +306,7 @@ GridOutcome run_grid(const Experiment& experiment, const ExecutorOptions& o) {
   // Config, data and store errors raised before a run starts concern every run (a missing data
   // set, an unwritable folder): they propagate and stop the grid with their own exit code.
   GridOutcome outcome;
-  RunnerOptions ro{o.out, o.live_progress, o.allow_changed_code, o.restart_unresumable};
+  RunnerOptions ro{o.out, o.live_progress, o.allow_changed_code, o.restart_unresumable, o.allow_changed_data};
   for (const RunSpec* r : runs) {
     if (stop_requested() != 0) {
       outcome.not_started = runs.size() - outcome.results.size();

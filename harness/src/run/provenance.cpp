@@ -7,6 +7,7 @@
 
 #include "genlab/blas.hpp"
 #include "genlab/float_mode.hpp"
+#include "genlab/portable.hpp"
 #include "genlab/version.hpp"
 
 namespace genlab {
@@ -30,6 +31,7 @@ AttrMap build_provenance() {
           {"blas_core", std::string(blas::core_name())},
           {"blas_threads", static_cast<std::int64_t>(blas::num_threads())},
           {"float_mode", std::string(float_mode_name(float_mode()))},
+          {"portable", std::string(portable_isa() ? "true" : "false")},
           {"host", std::string(host)}};
 }
 

@@ -73,7 +73,7 @@ std::vector<ValueDifference> config_differences(const std::string& toml_a, const
 const std::vector<std::string>& provenance_keys() {
   static const std::vector<std::string> keys = {
       "plugin", "plugin_version", "plugin_sha256", "genlab_version", "git_commit", "compiler",
-      "blas", "blas_threads", "float_mode", "portable", "host"};
+      "portable", "blas_core", "blas", "blas_threads", "float_mode", "data_path", "host"};
   return keys;
 }
 
@@ -81,6 +81,11 @@ std::string provenance_effect(const std::string& key) {
   if (key == "plugin_sha256" || key == "plugin_version") return "another plugin build: its code may compute differently";
   if (key == "git_commit" || key == "genlab_version") return "another genlab: its ops or kernels may differ";
   if (key == "compiler") return "another compiler: code generation and rounding of the maths may differ";
+  if (key == "blas_core") {
+    return "another OpenBLAS kernel set (picked for the CPU, or by OPENBLAS_CORETYPE): gemm results differ in the "
+           "last bits; [run] portable = true pins it";
+  }
+  if (key == "data_path") return "another data folder (its content is data.identity, compared in the config)";
   if (key == "blas") return "another BLAS build or kernel: gemm results differ in the last bits";
   if (key == "float_mode") return "another floating-point mode: denormals flushed or not";
   if (key == "blas_threads") return "another thread count: results must not depend on it (a genlab bug if this is the only difference)";

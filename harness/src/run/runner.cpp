@@ -14,6 +14,7 @@
 #include "genlab/error.hpp"
 #include "genlab/float_mode.hpp"
 #include "genlab/loader.hpp"
+#include "genlab/portable.hpp"
 #include "genlab/store.hpp"
 #include "genlab/version.hpp"
 #include "metrics/sample_quality.hpp"
@@ -96,6 +97,24 @@ void require_same_float_mode(const RunSummary& stored, const RunSpec& spec) {
                     "\"' to resume it, or delete the file to start anew");
 }
 
+// Nor in another portability mode ([run] portable): the BLAS kernels would change mid-run.
+void require_same_portable(const RunSummary& stored, const RunSpec& spec) {
+  const auto it = stored.attrs.find("portable");
+  const std::string was = it == stored.attrs.end() ? "false" : attr_to_string(it->second);
+  const std::string now = spec.execution.portable ? "true" : "false";
+  if (was == now) return;
+  throw ConfigError("run " + spec.run_id + " (" + spec.output_file.string() + ") was trained with [run] portable = " + was +
+                    "; resuming it with portable = " + now + " would mix two kernel sets: set --set run.portable=" + was +
+                    " to resume it, or delete the file to start anew");
+}
+
+// "" when the data loaded now has the identity in the run's config (data.identity), else what changed.
+std::string data_change(const RunSpec& spec) {
+  const std::string now = data_identity(spec.data_name, spec.data_path);
+  if (spec.data_identity.empty() || spec.data_identity == now) return "";
+  return "data.identity was " + spec.data_identity + ", the data at " + spec.data_path.string() + " is now " + now;
+}
+
 struct Schedule {
   std::int64_t steps_per_epoch, total, eval_every, checkpoint_every;
   bool eval_due(std::int64_t done) const { return done % eval_every == 0 || done == total; }
@@ -153,6 +172,7 @@ class Run {
   std::unique_ptr<Progress> progress_;
   std::int64_t start_step_ = 0;
   std::string changed_code_;  // plugin/genlab changes since the run started (allowed by the options)
+  std::string changed_data_;  // the data differs from data.identity (allowed by the options)
   Metrics last_eval_;
   std::unique_ptr<SampleQuality> sample_quality_;  // eval.classifier set: FID, precision/recall
 };
@@ -160,6 +180,8 @@ class Run {
 void Run::load_plugin_and_config() {
   blas::set_num_threads(spec_.execution.threads);
   set_float_mode(parse_float_mode(spec_.execution.float_mode));
+  if (spec_.execution.portable) require_portable_process("run " + spec_.run_id + ": ");
+  set_portable_isa(spec_.execution.portable);
   plugin_ = load_plugin(spec_.plugin, spec_.plugin_path);
   if (const std::string w = shadowing_warning(plugin_->info()); options_.out && !w.empty()) {
     *options_.out << "warning: " << w << "\n";
@@ -182,6 +204,8 @@ AttrMap Run::start_attrs() const {
   attrs["plugin_file"] = plugin_->info().file.string();
   attrs["plugin_sha256"] = plugin_->info().sha256;
   attrs["seed"] = static_cast<std::int64_t>(spec_.seed);
+  attrs["data_path"] = spec_.data_path.string();
+  if (!changed_data_.empty()) attrs["started_with_changed_data"] = changed_data_;
   attrs["status"] = std::string("running");
   attrs["started_at"] = utc_now_iso8601();
   attrs["steps_per_epoch"] = schedule_.steps_per_epoch;
@@ -209,6 +233,12 @@ RunResult Run::reevaluate(const fs::path& source) {
 
 RunResult Run::execute() {
   load_plugin_and_config();
+  changed_data_ = data_change(spec_);
+  if (!changed_data_.empty() && !options_.allow_changed_data) {
+    throw DataError("run " + spec_.run_id + ": its data changed (" + changed_data_ +
+                    "); rerun with --allow-changed-data to train on this data anyway (recorded in the run file), or "
+                    "remove data.identity to give the run a new id");
+  }
 
   bool resume = false;
   std::optional<RunSummary> stored;
@@ -242,6 +272,7 @@ RunResult Run::execute() {
     }
     resume = s.has_checkpoint;
     if (resume) require_same_float_mode(s, spec_);
+    if (resume) require_same_portable(s, spec_);
     if (!resume) fs::remove(spec_.output_file);  // nothing to resume from: start anew
     if (resume) changed_code_ = code_changes(s.attrs, plugin_->info().sha256);
     if (!changed_code_.empty() && !options_.allow_changed_code) {
@@ -289,6 +320,7 @@ std::string Run::resume_from_checkpoint() {
   start_step_ = step;
   writer_->set_attrs({{"status", std::string("running")}, {"resumed_at", utc_now_iso8601()}});
   if (!changed_code_.empty()) writer_->set_attrs({{"resumed_with_changed_code", changed_code_}});
+  if (!changed_data_.empty()) writer_->set_attrs({{"resumed_with_changed_data", changed_data_}});
   writer_->commit();
   progress_->line("resuming from the checkpoint at step " + std::to_string(step));
   return "";

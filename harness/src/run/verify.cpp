@@ -9,7 +9,9 @@
 #include <atomic>
 
 #include "genlab/error.hpp"
+#include "genlab/data.hpp"
 #include "genlab/loader.hpp"
+#include "genlab/portable.hpp"
 #include "genlab/runner.hpp"
 #include "genlab/spec.hpp"
 #include "genlab/store.hpp"
@@ -60,6 +62,8 @@ RunSpec rebuild_spec(const RunSummary& stored, const fs::path& file, const fs::p
   // the float mode is a [run] key but changes results: re-execute in the run's own mode (files
   // written before the mode existed were trained with IEEE subnormals)
   spec.execution.float_mode = attr_or(stored.attrs, "float_mode", "ieee");
+  spec.execution.portable = attr_or(stored.attrs, "portable") == "true";  // a [run] key too
+  if (const std::string path = attr_or(stored.attrs, "data_path"); !path.empty()) spec.data_path = path;
   spec.execution.checkpoint_every_epochs = 0;
   spec.execution.checkpoint_every_steps = 0;
   spec.execution.time_budget_s = 0;
@@ -132,6 +136,20 @@ VerifyCheck check_eval(const fs::path& file, const RunSummary& stored, RunSpec s
 }
 }  // namespace
 
+namespace {
+// The provenance difference most likely to explain different bits (provenance_keys() order, code
+// first, then the kernels), "" when none would.
+std::string likely_provenance_cause(const std::vector<ValueDifference>& provenance) {
+  for (const ValueDifference& p : provenance) {
+    if (p.key == "host" || p.key == "data_path" || p.key == "blas_threads") continue;
+    if (p.key == "blas") continue;  // its text includes the kernel: blas_core names it
+    return p.key + " (" + (p.a.empty() ? "(not recorded)" : p.a) + " -> " + (p.b.empty() ? "(not recorded)" : p.b) +
+           "): " + provenance_effect(p.key);
+  }
+  return "";
+}
+}  // namespace
+
 bool VerifyReport::reproduced() const {
   if (checks.empty()) return false;
   for (const VerifyCheck& c : checks) {
@@ -171,6 +189,7 @@ std::vector<std::string> VerifyReport::lines() const {
   } else if (!reproduced()) {
     out.push_back("possible reasons: none in the provenance (same plugin file, genlab commit, compiler, BLAS, threads, host)");
   }
+  if (!reproduced() && !likely_cause.empty()) out.push_back("likely cause: " + likely_cause);
   out.push_back(reproduced() ? "reproduced" : "not reproduced");
   return out;
 }
@@ -185,6 +204,18 @@ VerifyReport verify_run(const fs::path& file, const VerifyOptions& o) {
   report.status = attr_or(stored.attrs, "status");
   const Scratch scratch(o.scratch);
   RunSpec spec = rebuild_spec(stored, file, scratch.path() / "reexecuted.h5", o);
+  // checked first: a portable run is re-executed with the pinned kernels, in a process that has them
+  if (spec.execution.portable) {
+    require_portable_process(file.string() + ": verify: ");
+    report.notes.push_back(std::string("portable run: re-executed with OpenBLAS's ") + kPortableBlasCore +
+                           " kernels and the portable ISA");
+  }
+  const std::string data_now = data_identity(spec.data_name, spec.data_path);
+  if (data_now != spec.data_identity) {
+    report.likely_cause = "the data changed: data.identity was " + spec.data_identity + ", the data at " +
+                          spec.data_path.string() + " is now " + data_now;
+    report.notes.push_back(report.likely_cause + " (re-executed on the data as it is now)");
+  }
   {
     const Plugin plugin = load_plugin(spec.plugin, spec.plugin_path);
     const std::string rebuilt = canonical_config(spec, resolve_model_params(spec, plugin.info().description.schema));
@@ -193,7 +224,7 @@ VerifyReport verify_run(const fs::path& file, const VerifyOptions& o) {
       std::string list;
       for (const ValueDifference& d : diffs) list += (list.empty() ? "" : ", ") + d.key + " " + d.a + " -> " + d.b;
       report.notes.push_back("the plugin now resolves the stored /config differently (" + list +
-                             "): its schema or defaults changed");
+                             "): its schema or defaults, or genlab's config format, changed");
     }
   }
   const std::int64_t stored_steps = last_step(stored.train);
@@ -207,9 +238,12 @@ VerifyReport verify_run(const fs::path& file, const VerifyOptions& o) {
   } else {
     RunSpec train_spec = spec;
     train_spec.execution.stop_after_steps = k;
-    const RunResult r = run_one(train_spec, {});
+    RunnerOptions ro;
+    ro.allow_changed_data = true;  // named above as the likely cause
+    const RunResult r = run_one(train_spec, ro);
     const RunSummary now = read_run(train_spec.output_file);
     report.provenance = provenance_differences(stored.attrs, now.attrs);
+    if (report.likely_cause.empty()) report.likely_cause = likely_provenance_cause(report.provenance);
     report.checks.push_back(compare_rows("train steps 1.." + std::to_string(k), stored, now, k, true, rows_up_to(stored.train, k)));
     if (rows_up_to(stored.eval, k) > 0) {
       report.checks.push_back(compare_rows("evaluations up to step " + std::to_string(k), stored, now, k, false,

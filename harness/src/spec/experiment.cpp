@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "genlab/data.hpp"
 #include "genlab/error.hpp"
 #include "genlab/spec.hpp"
 #include "spec/check.hpp"
@@ -27,6 +28,17 @@ void set_identity(RunSpec& run, std::string config_text) {
   run.config_text = std::move(config_text);
   run.run_id = run_id_of(run.config_text);
   run.output_file = output_file_of(run);
+}
+
+// data.identity unless the file gives it: the data's content hash (files hashed once per process).
+void fill_data_identity(RunSpec& run) {
+  if (!run.data_identity.empty()) return;
+  try {
+    run.data_identity = data_identity(run.data_name, run.data_path);
+  } catch (const DataError& e) {
+    throw DataError(run.spec_file.string() + ": data." + "name = \"" + run.data_name + "\", data.path = " +
+                    run.data_path.string() + ": the run id covers the data's content, which cannot be read: " + e.what());
+  }
 }
 
 std::string coordinates_text(const RunSpec& run) {
@@ -97,6 +109,7 @@ Experiment load_experiment(const std::filesystem::path& file,
     std::vector<std::uint64_t> seeds;
     RunSpec base = spec::read_sections(cell_doc, file.string(), seeds, errors);
     errors.throw_if_any();
+    fill_data_identity(base);
     for (std::size_t d = 0; d < plan.dims.size(); ++d) {
       for (const spec::GridAxis& a : plan.dims[d].axes) {
         base.grid.emplace_back(a.key, spec::coordinate_text(a.values[cell[d]]));

@@ -2,8 +2,10 @@
 // model, training, evaluation, seed) with sorted keys and every default filled, so equal
 // configs give equal bytes however the file was written; execution settings ([run], output
 // folder, data and plugin paths) and [reference] are left out so changing them keeps the id.
+// The data enter by name and content (data.identity, computed when not given), not by path.
 #include <map>
 
+#include "genlab/data.hpp"
 #include "genlab/hash.hpp"
 #include "genlab/spec.hpp"
 #include "spec/tree.hpp"
@@ -37,7 +39,9 @@ std::string render(const RunSpec& run, const std::map<std::string, ParamValue>& 
                       {"seed", int_of(static_cast<std::int64_t>(run.seed))}};
   Table data = {{"name", value_of(run.data_name)},
                 {"limit", size_of(run.data_limit)},
-                {"validation", size_of(run.data_validation)}};
+                {"validation", size_of(run.data_validation)},
+                {"identity", value_of(run.data_identity.empty() ? data_identity(run.data_name, run.data_path)
+                                                                : run.data_identity)}};
   Table model_table = {{"plugin", value_of(run.plugin)}};
   for (const auto& [key, value] : model) model_table[key] = value_of(value);
 

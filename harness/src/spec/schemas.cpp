@@ -33,6 +33,9 @@ Schema data_schema() {
       string_param("path", "/usr/share/datasets/fashion-mnist", "folder of the Fashion-MNIST files"),
       int_param("limit", 0, "use the first N train (and N test) samples; 0 = all").at_least(0).at_most(kMaxCount),
       int_param("validation", 0, "train samples held out as a validation split").at_least(0).at_most(kMaxCount),
+      string_param("identity", "",
+                   "content hash of the data (part of the run id); \"\" = computed from the files or "
+                   "generator; a value given must match the data when the run loads it"),
   };
 }
 
@@ -115,6 +118,9 @@ Schema run_schema() {
       int_param("stop_after_steps", 0,
                 "checkpoint and stop (resumable) once this many steps are done; 0 = never")
           .at_least(0).at_most(kMaxCount),
+      bool_param("portable", false,
+                 "pin the BLAS kernel (OpenBLAS Haswell) and genlab's ISA choices to what every x86-64 "
+                 "CPU with AVX2 + FMA runs: the same bits on any such machine (slower on AVX-512 CPUs)"),
   };
 }
 }  // namespace

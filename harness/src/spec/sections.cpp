@@ -157,6 +157,7 @@ void read_data(const Node& doc, RunSpec& run, Errors& errors) {
   Section s = read_section(doc, "data", {}, errors);
   run.data_name = s.values.get_string("name");
   run.data_path = s.values.get_string("path");
+  run.data_identity = s.values.get_string("identity");
   const std::int64_t limit = s.values.get_int("limit"), validation = s.values.get_int("validation");
   run.data_limit = static_cast<std::size_t>(limit);
   run.data_validation = static_cast<std::size_t>(validation);
@@ -265,6 +266,7 @@ void read_run(const Node& doc, const Location& file_at, RunSpec& run, Errors& er
   e.time_budget_s = s.values.get_float("time_budget_s");
   e.log_every_steps = s.values.get_int("log_every_steps");
   e.stop_after_steps = s.values.get_int("stop_after_steps");
+  e.portable = s.values.get_bool("portable");
 }
 
 void read_reference(const Node& doc, RunSpec& run, Errors& errors) {
