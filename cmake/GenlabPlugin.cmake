@@ -1,6 +1,7 @@
 # genlab_add_plugin(<name> <sources...> [OUTPUT_DIRECTORY dir]): builds one model plugin as the
 # shared library libgenlab_<name>.so, linked against the one shared libgenlab, with the SDK's
-# compile needs: C++20 without GNU extensions (so -ffp-contract=off, as genlab itself), hidden
+# compile needs: C++20 without GNU extensions, -ffp-contract=off as genlab itself (no FMA
+# contraction, so a plugin built with -march=native rounds as everywhere else), hidden
 # visibility (only the GENLAB_REGISTER_MODEL symbols are exported), no "lib" doubling.
 # The same file serves genlab's own tree (plugins/) and, installed, a user's project after
 # find_package(genlab): there it links genlab::genlab and writes the .so into the build folder
@@ -30,6 +31,7 @@ function(genlab_add_plugin name)
     set(out_dir ${arg_OUTPUT_DIRECTORY})
   endif()
   target_compile_features(${target} PRIVATE cxx_std_20)
+  target_compile_options(${target} PRIVATE $<$<COMPILE_LANG_AND_ID:CXX,GNU,Clang>:-ffp-contract=off>)
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME genlab_${name} PREFIX "lib" SUFFIX ".so"
     LIBRARY_OUTPUT_DIRECTORY ${out_dir}

@@ -100,19 +100,53 @@ T sigmoid_from(T z, T e) {
 // chunks (vector_math.hpp): libm's scalar expf / logf / log1pf were most of a VAE step's
 // elementwise time. log(1 + e) is within one ulp of 1 + e in absolute terms, and a third-order
 // series covers small e where log(1 + e) would lose its digits.
-// One chunk of bce_logit_terms; the four buffers are distinct, so its loops vectorise.
+// The two passes around exp and log of one chunk of bce_logit_terms; the four buffers are
+// distinct, so the loops vectorise. e / 3 stays a division: the series must round as before.
 template <class T>
-void bce_logit_chunk(const T* __restrict z, const T* __restrict t, T* __restrict e, T* __restrict l,
-                     std::size_t n, T sign) {
+[[gnu::always_inline]] inline void neg_abs_pass(const T* __restrict z, T* __restrict e, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) e[i] = -std::abs(z[i]);
-  detail::exp_array(e, e, n);
+}
+template <class T>
+[[gnu::always_inline]] inline void one_plus_pass(const T* __restrict e, T* __restrict l, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) l[i] = T(1) + e[i];
-  detail::log_array(l, l, n);
+}
+template <class T>
+[[gnu::always_inline]] inline void bce_combine_pass(const T* __restrict z, const T* __restrict t, const T* __restrict e,
+                                                    T* __restrict l, std::size_t n, T sign) {
   for (std::size_t i = 0; i < n; ++i) {
     const T series = e[i] * (T(1) - e[i] * (T(0.5) - e[i] / T(3)));  // computed always, so the loop vectorises
     const T softplus = e[i] < T(1e-3) ? series : l[i];
     l[i] = sign * (std::max(z[i], T(0)) - z[i] * t[i] + softplus);
   }
+}
+
+// float's passes in the widest vector ISA the CPU has. The clones give the same bits: each
+// element's operations are the same IEEE operations in the same order (no FMA: genlab builds
+// with -ffp-contract=off), only more lanes at a time.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define GENLAB_WIDE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define GENLAB_WIDE_CLONES
+#endif
+GENLAB_WIDE_CLONES void neg_abs_wide(const float* z, float* e, std::size_t n) { neg_abs_pass(z, e, n); }
+GENLAB_WIDE_CLONES void one_plus_wide(const float* e, float* l, std::size_t n) { one_plus_pass(e, l, n); }
+GENLAB_WIDE_CLONES void bce_combine_wide(const float* z, const float* t, const float* e, float* l, std::size_t n,
+                                         float sign) {
+  bce_combine_pass(z, t, e, l, n, sign);
+}
+void neg_abs_wide(const double* z, double* e, std::size_t n) { neg_abs_pass(z, e, n); }
+void one_plus_wide(const double* e, double* l, std::size_t n) { one_plus_pass(e, l, n); }
+void bce_combine_wide(const double* z, const double* t, const double* e, double* l, std::size_t n, double sign) {
+  bce_combine_pass(z, t, e, l, n, sign);
+}
+
+template <class T>
+void bce_logit_chunk(const T* z, const T* t, T* e, T* l, std::size_t n, T sign) {
+  neg_abs_wide(z, e, n);
+  detail::exp_array(e, e, n);
+  one_plus_wide(e, l, n);
+  detail::log_array(l, l, n);
+  bce_combine_wide(z, t, e, l, n, sign);
 }
 
 template <class T>

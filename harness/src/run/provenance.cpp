@@ -5,6 +5,7 @@
 
 #include <ctime>
 
+#include "core/vector_math.hpp"
 #include "genlab/blas.hpp"
 #include "genlab/float_mode.hpp"
 #include "genlab/portable.hpp"
@@ -32,6 +33,7 @@ AttrMap build_provenance() {
           {"blas_threads", static_cast<std::int64_t>(blas::num_threads())},
           {"float_mode", std::string(float_mode_name(float_mode()))},
           {"portable", std::string(portable_isa() ? "true" : "false")},
+          {"vector_math", std::string(detail::vector_math_isa())},
           {"host", std::string(host)}};
 }
 

@@ -70,10 +70,18 @@ std::vector<ValueDifference> config_differences(const std::string& toml_a, const
   return out;
 }
 
+namespace {
+// AVX2 and AVX-512 libmvec give the same exp/log bits (core/vector_math.hpp): not a difference.
+bool vector_math_same_bits(const std::string& a, const std::string& b) {
+  const auto wide = [](const std::string& v) { return v == "avx2" || v == "avx512"; };
+  return wide(a) && wide(b);
+}
+}  // namespace
+
 const std::vector<std::string>& provenance_keys() {
   static const std::vector<std::string> keys = {
       "plugin", "plugin_version", "plugin_sha256", "genlab_version", "git_commit", "compiler",
-      "portable", "blas_core", "blas", "blas_threads", "float_mode", "data_path", "host"};
+      "portable", "blas_core", "blas", "vector_math", "blas_threads", "float_mode", "data_path", "host"};
   return keys;
 }
 
@@ -87,6 +95,7 @@ std::string provenance_effect(const std::string& key) {
   }
   if (key == "data_path") return "another data folder (its content is data.identity, compared in the config)";
   if (key == "blas") return "another BLAS build or kernel: gemm results differ in the last bits";
+  if (key == "vector_math") return "other libmvec exp/log variants: 4-lane SSE rounds differently from AVX2/AVX-512";
   if (key == "float_mode") return "another floating-point mode: denormals flushed or not";
   if (key == "blas_threads") return "another thread count: results must not depend on it (a genlab bug if this is the only difference)";
   if (key == "portable") return "portable mode on one side only: the BLAS and vector kernels differ";
@@ -98,7 +107,7 @@ std::vector<ValueDifference> provenance_differences(const AttrMap& a, const Attr
   std::vector<ValueDifference> out;
   for (const std::string& key : provenance_keys()) {
     const std::string va = attr_text(a, key), vb = attr_text(b, key);
-    if (va != vb) out.push_back({key, va, vb});
+    if (va != vb && !(key == "vector_math" && vector_math_same_bits(va, vb))) out.push_back({key, va, vb});
   }
   return out;
 }
