@@ -16,6 +16,12 @@ std::pair<Dataset, Dataset> load_fashion_mnist(const std::filesystem::path& fold
 // Synthetic 2-D Gaussian mixtures from Rng(seed, "data/synthetic"): "ring8" or "grid25".
 std::pair<Dataset, Dataset> make_mixture(const std::string& name, std::uint64_t seed, std::size_t limit);
 
+// The two-domain set options.name from Fashion-MNIST's (train, test) (two_domain.cpp): A and B
+// from disjoint halves of the training set (permutation from (seed, "data/domains")); test
+// pairs (a, T(a)), or the two classes' test images. DataError for bad flip / classes.
+std::pair<Dataset, Dataset> make_two_domain(const DataOptions& options, const std::pair<Dataset, Dataset>& fashion,
+                                            std::uint64_t seed);
+
 // The first min(limit, n) of n (all when limit is 0).
 inline std::size_t capped(std::size_t n, std::size_t limit) { return limit > 0 && limit < n ? limit : n; }
 

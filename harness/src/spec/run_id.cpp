@@ -38,6 +38,10 @@ std::string render(const RunSpec& run, const std::map<std::string, ParamValue>& 
   Table data = {{"name", value_of(run.data_name)},
                 {"limit", size_of(run.data_limit)},
                 {"validation", size_of(run.data_validation)}};
+  // keys of one data set only, so adding them kept every other run's id
+  if (run.data_name == "fashion_flip") data["flip"] = value_of(run.data_flip);
+  if (run.data_name == "fashion_classes") data["classes"] = value_of(ParamValue(run.data_classes));
+  if (run.data_paired) data["paired"] = value_of(true);
   Table model_table = {{"plugin", value_of(run.plugin)}};
   for (const auto& [key, value] : model) model_table[key] = value_of(value);
 
