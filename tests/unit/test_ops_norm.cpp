@@ -1,4 +1,4 @@
-// batch_norm and dropout: gradient checks (training and evaluation, 2-D and 4-D), running
+// batch_norm, instance_norm and dropout: gradient checks (training and evaluation, 2-D and 4-D), running
 // statistics after one step against hand-computed values, dropout's keep rate and scale, and
 // argument errors. It does not test the BatchNorm module that owns the running statistics.
 #include <doctest/doctest.h>
@@ -154,4 +154,32 @@ TEST_CASE("dropout: p outside 0 <= p < 1 is a ConfigError naming the op") {
   CHECK_THROWS_WITH_AS(dropout(x, 1.0, true, rng), doctest::Contains("dropout"), ConfigError);
   CHECK_THROWS_AS(dropout(x, -0.1, true, rng), ConfigError);
   CHECK_THROWS_AS(dropout(x, 1.0, false, rng), ConfigError);
+}
+
+TEST_CASE("instance_norm: gradients for x, gamma and beta, and without the affine part") {
+  const TensorD x = random_tensor({2, 3, 2, 3}, 9, 0.5, 2.0);
+  const TensorD gamma = random_tensor({3}, 10), beta = random_tensor({3}, 11);
+  const auto affine = [](const std::vector<VarD>& in) { return instance_norm(in[0], in[1], in[2]); };
+  GENLAB_CHECK_GRAD(gradcheck(affine, {x, gamma, beta}), 1e-6);  // tolerance 1e-6: smooth, O(1) values
+  const auto plain = [](const std::vector<VarD>& in) { return instance_norm(in[0], VarD(), VarD()); };
+  GENLAB_CHECK_GRAD(gradcheck(plain, {x}), 1e-6);  // tolerance 1e-6 as above
+}
+
+TEST_CASE("instance_norm: each (sample, channel) plane is normalised by its own statistics") {
+  // plane (0, 0) = {1, 2, 3, 6}: mean 3, biased var 3.5; plane (1, 0) = {0, 0, 4, 4}: mean 2, var 4
+  TensorD x = zeros<double>({2, 1, 2, 2});
+  const double a[] = {1, 2, 3, 6}, b[] = {0, 0, 4, 4};
+  for (std::size_t i = 0; i < 4; ++i) {
+    x(0, 0, i / 2, i % 2) = a[i];
+    x(1, 0, i / 2, i % 2) = b[i];
+  }
+  const double eps = 1e-5;
+  const VarD y = instance_norm(VarD(x), VarD(TensorD{2.0}), VarD(TensorD{10.0}), eps);
+  // y = gamma (x - mean) / sqrt(var + eps) + beta; tolerance 1e-12: double rounding
+  CHECK(y.value()(0, 0, 1, 1) == doctest::Approx(2.0 * 3.0 / std::sqrt(3.5 + eps) + 10.0).epsilon(1e-12));
+  CHECK(y.value()(1, 0, 0, 0) == doctest::Approx(2.0 * -2.0 / std::sqrt(4.0 + eps) + 10.0).epsilon(1e-12));
+  CHECK_THROWS_WITH_AS(instance_norm(VarD(zeros<double>({4, 3})), VarD(), VarD()),
+                       doctest::Contains("instance_norm: expected x (B, C, H, W)"), ShapeError);
+  CHECK_THROWS_WITH_AS(instance_norm(VarD(x), VarD(zeros<double>({2})), VarD()),
+                       doctest::Contains("gamma/beta (2,) do not match x (2, 1, 2, 2)"), ShapeError);
 }

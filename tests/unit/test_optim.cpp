@@ -446,3 +446,14 @@ TEST_CASE("optim: state whose gradient has become zero decays to exactly 0, neve
   auto r = param();
   decays_to_zero(make_rmsprop<float>(r, RmspropOptions{}), r[0].variable, 12000);
 }
+
+TEST_CASE("constant_then_linear_schedule: lr for the first half, then linear to lr * end_factor") {
+  const auto s = constant_then_linear_schedule(2e-4, 100, 0.0);
+  CHECK(s->lr(0) == 2e-4);
+  CHECK(s->lr(49) == 2e-4);
+  CHECK(s->lr(50) == 2e-4);  // the decay starts from lr
+  CHECK(s->lr(75) == doctest::Approx(1e-4).epsilon(1e-12));  // tolerance: double rounding
+  CHECK(s->lr(100) == 0.0);
+  CHECK(s->lr(1000) == 0.0);
+  CHECK_THROWS_AS(constant_then_linear_schedule(2e-4, 1, 0.0), ConfigError);
+}

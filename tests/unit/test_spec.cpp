@@ -440,7 +440,10 @@ TEST_CASE("spec: the config text holds every key that can change results") {
   // run id); only execution settings and paths are left out on purpose.
   TempDir dir;
   const std::string text = load_experiment(dir.write("exp.toml", kMinimal)).runs[0].config_text;
-  const std::set<std::string> left_out = {"experiment.output", "experiment.seeds", "data.path", "model.path"};
+  // data.flip / classes / paired change only the two-domain sets they belong to, so only those
+  // runs' texts hold them (the test below): adding them kept every other run id.
+  const std::set<std::string> left_out = {"experiment.output", "experiment.seeds", "data.path", "model.path",
+                                          "data.flip", "data.classes", "data.paired"};
   for (const SectionSchema& s : harness_sections()) {
     if (s.section == "run") continue;
     const auto header = text.find("[" + s.section + "]\n");
@@ -453,4 +456,18 @@ TEST_CASE("spec: the config text holds every key that can change results") {
       CHECK_MESSAGE(body.find("\n" + p.name + " = ") != std::string::npos, key);
     }
   }
+}
+
+TEST_CASE("spec: the two-domain data keys reach the config text of their own data sets only") {
+  TempDir dir;
+  const auto text_of = [&](const std::string& data) {
+    return load_experiment(dir.write("exp.toml", std::string(kMinimal) + "[data]\n" + data)).runs[0].config_text;
+  };
+  const std::string plain = text_of("name = \"fashion_mnist\"\n");
+  for (const char* key : {"\nflip = ", "\nclasses = ", "\npaired = "}) CHECK(plain.find(key) == std::string::npos);
+  CHECK(text_of("name = \"fashion_flip\"\nflip = \"rot90\"\n").find("\nflip = \"rot90\"") != std::string::npos);
+  CHECK(text_of("name = \"fashion_classes\"\nclasses = [0, 6]\n").find("\nclasses = [0, 6]") != std::string::npos);
+  CHECK(text_of("name = \"fashion_invert\"\npaired = true\n").find("\npaired = true") != std::string::npos);
+  CHECK_THROWS_WITH_AS(text_of("name = \"fashion_classes\"\nclasses = [3, 3]\n"),
+                       doctest::Contains("data.classes must list two different classes"), ConfigError);
 }

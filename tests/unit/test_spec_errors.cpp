@@ -79,8 +79,8 @@ TEST_CASE("spec errors: an out-of-range value shows the bound and the value") {
 
 TEST_CASE("spec errors: a bad choice lists the valid choices") {
   const std::string m = error_of(std::string(kMinimal) + "[data]\nname = \"mnist\"\n");
-  CHECK(m.find("exp.toml:6:8: data.name must be one of \"fashion_mnist\", \"ring8\", \"grid25\" "
-               "(got \"mnist\")") != std::string::npos);
+  CHECK(m.find("exp.toml:6:8: data.name must be one of \"fashion_mnist\", \"ring8\", \"grid25\", \"fashion_invert\", "
+               "\"fashion_flip\", \"fashion_edges\", \"fashion_classes\" (got \"mnist\")") != std::string::npos);
   CHECK(error_of(std::string(kMinimal) + "[train.optimizer]\nname = \"adma\"\n")
             .find("did you mean \"adam\"?") != std::string::npos);
 }

@@ -2,8 +2,9 @@
 // the synthetic 2-D Gaussian mixtures ring8 / grid25, split into train / validation / test, plus
 // the seeded data order (epoch_order, BatchCursor) and batch gathering the runner uses.
 // Two-domain (unpaired) sets carry domain B beside A (Dataset::x_b) and get B's batches from
-// their own order stream (add_domain_b). It does not augment, normalise beyond [0, 1] pixels,
-// or build CycleGAN's two-domain sets themselves (no loader fills x_b yet).
+// their own order stream (add_domain_b); the two-domain sets built from Fashion-MNIST
+// (fashion_invert, fashion_flip, fashion_edges, fashion_classes) are made in two_domain.cpp.
+// It does not augment or normalise beyond [0, 1] pixels.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -17,6 +18,11 @@
 
 namespace genlab {
 
+// Which rows of a split pair up with a known ground truth: none (unpaired training halves, the
+// class-to-class set), A->B only (x_b row i = T(x row i), T not invertible: fashion_edges) or
+// both ways (T invertible: B->A's truth of x_b row i is x row i). Only test splits are paired.
+enum class GroundTruth { None, AToB, Both };
+
 struct Dataset {
   std::string name;               // "fashion_mnist", "ring8", "grid25"
   Tensor<float> x;                // (N, D) row-major; images flattened, pixel values in [0, 1]
@@ -26,6 +32,10 @@ struct Dataset {
   // Unpaired two-domain sets only, else empty: domain B, (N_b, D) and (N_b,); x, y are domain A.
   Tensor<float> x_b = {};
   std::vector<std::int32_t> y_b = {};
+  GroundTruth ground_truth = GroundTruth::None;
+  // The class a translation into each domain should show, for label metrics (fashion_classes:
+  // its two classes; -1 = the input's own class, as for the transform sets).
+  std::int32_t class_a = -1, class_b = -1;
 
   std::size_t size() const { return y.size(); }
   bool two_domain() const { return x_b.dimension() == 2; }  // (a default Tensor is 0-D, size 1)
@@ -41,9 +51,23 @@ struct DataOptions {
   std::filesystem::path path = "/usr/share/datasets/fashion-mnist";  // folder of the IDX files
   std::size_t limit = 0;       // > 0: keep only the first `limit` train and the first `limit` test samples
   std::size_t validation = 0;  // the last `validation` train samples (after limit) become the validation set
+  std::string flip = "mirror";  // fashion_flip: "mirror" (left-right) or "rot90" (clockwise)
+  std::vector<std::int64_t> classes = {7, 9};  // fashion_classes: class of A, class of B (sneaker, ankle boot)
+  // Transform sets: a paired training set for the supervised baseline: B's training rows are
+  // T(A's rows) (A's half only) and batches keep them paired (add_paired_b).
+  bool paired = false;
 };
 
-// The data set names load_data() knows ("fashion_mnist", "ring8", "grid25").
+// The data set names that are unpaired two-domain sets built from Fashion-MNIST.
+bool is_two_domain_set(const std::string& name);
+
+// The ground-truth map of a two-domain set, x: (N, 784) 28x28 images in [0, 1] -> T(x): (N, 784).
+// kind: "invert" 1 - x; "mirror" x[r][27 - c]; "rot90" clockwise, out[r][c] = x[27 - c][r];
+// "edges" the Sobel gradient magnitude with zero padding, divided by 4 (a unit step edge gives 1)
+// and clipped to [0, 1]. DataError for another kind or a row that is not 784 wide.
+Tensor<float> domain_map(const std::string& kind, const Tensor<float>& x);
+
+// The data set names load_data() knows ("fashion_mnist", "ring8", "grid25", the two-domain sets).
 const std::vector<std::string>& dataset_names();
 
 // Loads (Fashion-MNIST: reads and caches in-process; synthetic: generates from
@@ -71,6 +95,10 @@ std::vector<std::int32_t> gather_labels(const std::vector<std::int32_t>& y, cons
 // order (seed, "data/b") -> "epoch <e>", rows step * batch_size + i. Like domain A's order it is
 // a function of the step alone, so resuming needs no cursor state. No-op for one-domain sets.
 void add_domain_b(Batch& batch, const Dataset& data, std::uint64_t seed, std::int64_t step, std::size_t batch_size);
+
+// Paired training sets (data.paired, ground_truth != None): batch.x_b, y_b = B's rows idx[0..count),
+// the same rows as batch.x, so x_b row i = T(x row i). No-op for one-domain sets.
+void add_paired_b(Batch& batch, const Dataset& data, const std::size_t* idx, std::size_t count);
 
 // A batch of rows [begin, end) of a data set, in order (two-domain sets: B's rows begin.. too,
 // wrapping around N_b). For evaluations and metrics, which see a split in order.

@@ -99,6 +99,9 @@ struct RunSpec {
   std::filesystem::path data_path;
   std::size_t data_limit = 0, data_validation = 0;
   std::string data_identity;  // data.identity: the content hash of the data (data_identity()), part of the run id
+  std::string data_flip = "mirror";                  // fashion_flip only
+  std::vector<std::int64_t> data_classes = {7, 9};   // fashion_classes only
+  bool data_paired = false;                          // two-domain transform sets only
 
   // [model]
   std::string plugin;
@@ -116,6 +119,10 @@ struct RunSpec {
   // The default optimizer with the per-group overrides of `group` applied.
   OptimizerSpec optimizer_for(const std::string& group) const;
 };
+
+// The data options of a run's [data] section (load_data's input).
+struct DataOptions;
+DataOptions data_options_of(const RunSpec& run);
 
 struct Experiment {
   std::filesystem::path file;

@@ -160,7 +160,9 @@ class Model {
   virtual Tensor<float> decode(const Tensor<float>& z, const std::vector<std::int32_t>& labels);
   // -> (n, dim); labels has n entries for conditional models, else empty
   virtual Tensor<float> sample(std::size_t n, const std::vector<std::int32_t>& labels, Rng& rng);
-  // x: (B, dim) -> logits (B,)
+  // x: (B, dim) -> logits (B,). Models that also translate have a discriminator per domain:
+  // they score x with domain A's and, when the batch is two-domain, x_b with domain B's,
+  // returning (B + B_b,) (A's scores first); the harness's per-domain D accuracy relies on it.
   virtual Tensor<float> discriminate(const Batch& batch);
   // x: (B, dim) -> (B, dim), direction 0 = A->B, 1 = B->A
   virtual Tensor<float> translate(const Batch& batch, int direction);

@@ -111,6 +111,19 @@ class BatchNorm : public Module<T> {
 template <class T> using BatchNorm1d = BatchNorm<T>;
 template <class T> using BatchNorm2d = BatchNorm<T>;
 
+// x: (B, C, H, W) -> same shape, each (b, c) plane normalised by its own statistics; with
+// `affine`, trainable gamma = 1, beta = 0 (C,) follow. No running statistics (PyTorch's
+// InstanceNorm2d default; CycleGAN's generators use it without affine).
+template <class T>
+class InstanceNorm : public Module<T> {
+ public:
+  explicit InstanceNorm(std::size_t channels, bool affine = false, T eps = T(1e-5));
+  Variable<T> forward(const Variable<T>& x) override;
+  void collect_parameters(const std::string& prefix, std::vector<NamedParameter<T>>& out) override;
+  Variable<T> gamma, beta;  // undefined without affine
+  T eps;
+};
+
 // A parameter-free elementwise function as a module (relu, tanh, ...).
 template <class T>
 class Activation : public Module<T> {

@@ -91,6 +91,12 @@ template <class T>
 Variable<T> batch_norm(const Variable<T>& x, const Variable<T>& gamma, const Variable<T>& beta,
                        Tensor<T>& running_mean, Tensor<T>& running_var, bool training,
                        T momentum = T(0.1), T eps = T(1e-5));
+// x: (B, C, H, W); gamma, beta: (C,) or undefined (no affine part) -> y like x, each (b, c)
+// plane normalised by its own mean and biased variance over H*W (Ulyanov et al. 2016; PyTorch's
+// InstanceNorm2d without running statistics: the same in training and evaluation).
+template <class T>
+Variable<T> instance_norm(const Variable<T>& x, const Variable<T>& gamma, const Variable<T>& beta,
+                          T eps = T(1e-5));
 // Inverted dropout: zeroes each element with probability p, scales the rest by 1/(1-p).
 template <class T>
 Variable<T> dropout(const Variable<T>& x, T p, bool training, Rng& rng);

@@ -61,6 +61,9 @@ std::unique_ptr<LrSchedule> constant_schedule(double lr);
 std::unique_ptr<LrSchedule> step_schedule(double lr, std::int64_t step_size, double gamma);
 // linear from lr at step 0 to lr * end_factor at total_steps, constant after
 std::unique_ptr<LrSchedule> linear_decay_schedule(double lr, std::int64_t total_steps, double end_factor);
+// lr for the first half of total_steps, then linear to lr * end_factor at total_steps (CycleGAN's
+// schedule: 100 epochs constant, 100 decaying to 0)
+std::unique_ptr<LrSchedule> constant_then_linear_schedule(double lr, std::int64_t total_steps, double end_factor);
 
 // Scales all gradients so their global L2 norm is at most max_norm; returns the norm before.
 template <class T>

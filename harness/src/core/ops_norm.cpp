@@ -1,5 +1,6 @@
 // batch_norm (batch statistics in training, running statistics in evaluation; PyTorch's
-// conventions) and inverted dropout, forward and backward. Neither owns parameters or state:
+// conventions), instance_norm (per-sample, per-channel statistics) and inverted dropout, forward
+// and backward. Neither owns parameters or state:
 // the BatchNorm module holds gamma, beta and the running statistics; the caller passes the Rng.
 #include <cmath>
 #include <string>
@@ -153,6 +154,81 @@ Variable<T> batch_norm(const Variable<T>& x, const Variable<T>& gamma, const Var
   });
 }
 
+// x: (B, C, H, W) -> y like x; statistics per (b, c) plane over its s = H*W values.
+template <class T>
+Variable<T> instance_norm(const Variable<T>& x, const Variable<T>& gamma, const Variable<T>& beta, T eps) {
+  if (x.ndim() != 4 || x.dim(2) * x.dim(3) < 2) {
+    throw ShapeError("instance_norm: expected x (B, C, H, W) with H*W > 1, got " + shape_str(x.shape()));
+  }
+  const std::size_t channels = x.dim(1), planes = x.dim(0) * channels, s = x.dim(2) * x.dim(3);
+  for (const Variable<T>* p : {&gamma, &beta}) {
+    if (p->defined() && p->shape() != Shape{channels}) {
+      throw ShapeError("instance_norm: gamma/beta " + shape_str(p->shape()) + " do not match x " +
+                       shape_str(x.shape()) + ": expected (" + std::to_string(channels) + ")");
+    }
+  }
+  const T* xv = x.value().data();
+  const T* g = gamma.defined() ? gamma.value().data() : nullptr;
+  const T* bt = beta.defined() ? beta.value().data() : nullptr;
+  std::vector<T> invstd(planes);                       // (B*C,)
+  Tensor<T> xhat = Tensor<T>::from_shape(x.shape());  // like x
+  Tensor<T> y = Tensor<T>::from_shape(x.shape());
+  for (std::size_t p = 0; p < planes; ++p) {
+    const T* v = xv + p * s;
+    const double m = detail::sum4(s, [v](std::size_t i) { return static_cast<double>(v[i]); }) / static_cast<double>(s);
+    const double var = detail::sum4(s, [v, m](std::size_t i) { return (v[i] - m) * (v[i] - m); }) / static_cast<double>(s);
+    invstd[p] = static_cast<T>(1.0 / std::sqrt(var + static_cast<double>(eps)));
+    const T mean = static_cast<T>(m), scale = g ? g[p % channels] : T(1), shift = bt ? bt[p % channels] : T(0);
+    for (std::size_t i = p * s; i < (p + 1) * s; ++i) {
+      xhat.data()[i] = (xv[i] - mean) * invstd[p];
+      y.data()[i] = scale * xhat.data()[i] + shift;
+    }
+  }
+  std::vector<Variable<T>> parents{x};
+  if (gamma.defined()) parents.push_back(gamma);
+  if (beta.defined()) parents.push_back(beta);
+  return make_op<T>("instance_norm", std::move(y), parents,
+                    [x, gamma, beta, channels, planes, s, invstd = std::move(invstd),
+                     xhat = std::move(xhat)](const Node<T>& out) {
+    const T* dy = out.grad.data();  // like x
+    const T* h = xhat.data();
+    // Per plane: sum(dy) and sum(dy * xhat) over its s values.
+    std::vector<double> sum_dy(planes), sum_dy_h(planes);
+    for (std::size_t p = 0; p < planes; ++p) {
+      const T* d = dy + p * s;
+      const T* hp = h + p * s;
+      sum_dy[p] = detail::sum4(s, [d](std::size_t i) { return static_cast<double>(d[i]); });
+      sum_dy_h[p] = detail::sum4(s, [d, hp](std::size_t i) { return static_cast<double>(d[i]) * hp[i]; });
+    }
+    // dgamma, dbeta (C,): the planes' sums over the batch, in batch order
+    const auto per_channel = [&](const std::vector<double>& sums, std::size_t c) {
+      double total = 0.0;
+      for (std::size_t p = c; p < planes; p += channels) total += sums[p];
+      return static_cast<T>(total);
+    };
+    if (gamma.defined() && gamma.requires_grad()) {
+      accumulate_each(*gamma.node(), [&](std::size_t c) { return per_channel(sum_dy_h, c); });
+    }
+    if (beta.defined() && beta.requires_grad()) {
+      accumulate_each(*beta.node(), [&](std::size_t c) { return per_channel(sum_dy, c); });
+    }
+    if (!x.requires_grad()) return;
+    // dx = gamma invstd (dy - mean(dy) - xhat mean(dy xhat)) within each plane
+    Node<T>& nx = *x.node();
+    const bool fresh = nx.grad_slot();
+    T* dx = nx.grad.data();
+    const double inv_s = 1.0 / static_cast<double>(s);
+    for (std::size_t p = 0; p < planes; ++p) {
+      const T coef = (gamma.defined() ? gamma.value().data()[p % channels] : T(1)) * invstd[p];
+      const T mean_dy = static_cast<T>(sum_dy[p] * inv_s), mean_dy_h = static_cast<T>(sum_dy_h[p] * inv_s);
+      for (std::size_t i = p * s; i < (p + 1) * s; ++i) {
+        const T v = coef * (dy[i] - mean_dy - h[i] * mean_dy_h);
+        dx[i] = fresh ? v : dx[i] + v;
+      }
+    }
+  });
+}
+
 // Inverted dropout: y = x * mask, mask = 0 with probability p, else 1 / (1 - p); x: any shape.
 template <class T>
 Variable<T> dropout(const Variable<T>& x, T p, bool training, Rng& rng) {
@@ -179,7 +255,8 @@ Variable<T> dropout(const Variable<T>& x, T p, bool training, Rng& rng) {
 #define GENLAB_INSTANTIATE_NORM(T)                                                           \
   template Variable<T> batch_norm<T>(const Variable<T>&, const Variable<T>&,                \
                                      const Variable<T>&, Tensor<T>&, Tensor<T>&, bool, T, T); \
-  template Variable<T> dropout<T>(const Variable<T>&, T, bool, Rng&);
+  template Variable<T> dropout<T>(const Variable<T>&, T, bool, Rng&);                        \
+  template Variable<T> instance_norm<T>(const Variable<T>&, const Variable<T>&, const Variable<T>&, T);
 GENLAB_INSTANTIATE_FLOAT_DOUBLE(GENLAB_INSTANTIATE_NORM)
 
 }  // namespace genlab

@@ -46,6 +46,12 @@ void add_domain_b(Batch& batch, const Dataset& data, std::uint64_t seed, std::in
   if (!data.y_b.empty()) batch.y_b = gather_labels(data.y_b, rows.data(), count);
 }
 
+void add_paired_b(Batch& batch, const Dataset& data, const std::size_t* idx, std::size_t count) {
+  if (!data.two_domain()) return;
+  batch.x_b = gather_rows(data.x_b, idx, count);
+  if (!data.y_b.empty()) batch.y_b = gather_labels(data.y_b, idx, count);
+}
+
 Tensor<float> gather_rows(const Tensor<float>& x, const std::size_t* idx, std::size_t count) {
   // x: (N, ...) -> out: (count, ...)
   if (x.dimension() == 0) throw ShapeError("gather_rows: x must have at least one dimension, got a scalar");

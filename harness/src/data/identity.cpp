@@ -49,7 +49,7 @@ std::string file_lines(const std::vector<fs::path>& files) {
 
 std::string data_identity(const std::string& name, const fs::path& path) {
   std::string text = "genlab data identity v1\n" + name + "\n";
-  if (name == "fashion_mnist") {
+  if (name == "fashion_mnist" || is_two_domain_set(name)) {  // the two-domain sets derive from its files
     text += file_lines(data_detail::fashion_mnist_files(path));
   } else if (name == "ring8" || name == "grid25") {
     text += data_detail::mixture_description(name) + "\n";

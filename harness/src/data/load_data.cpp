@@ -25,7 +25,8 @@ std::string known_names() {
 }  // namespace
 
 const std::vector<std::string>& dataset_names() {
-  static const std::vector<std::string> names{"fashion_mnist", "ring8", "grid25"};
+  static const std::vector<std::string> names{"fashion_mnist",  "ring8",         "grid25",         "fashion_invert",
+                                              "fashion_flip",   "fashion_edges", "fashion_classes"};
   return names;
 }
 
@@ -33,6 +34,8 @@ DataSplits load_data(const DataOptions& options, std::uint64_t seed) {
   std::pair<Dataset, Dataset> train_test;
   if (options.name == "fashion_mnist") {
     train_test = data_detail::load_fashion_mnist(options.path, options.limit);
+  } else if (is_two_domain_set(options.name)) {
+    train_test = data_detail::make_two_domain(options, data_detail::load_fashion_mnist(options.path, options.limit), seed);
   } else if (options.name == "ring8" || options.name == "grid25") {
     train_test = data_detail::make_mixture(options.name, seed, options.limit);
   } else {
@@ -40,6 +43,10 @@ DataSplits load_data(const DataOptions& options, std::uint64_t seed) {
   }
   Dataset& all_train = train_test.first;
   const std::size_t n = all_train.size();
+  if (all_train.two_domain() && options.validation > 0) {
+    throw DataError("data.validation = " + std::to_string(options.validation) + ": the two-domain set " + options.name +
+                    " has no validation split (set data.validation = 0)");
+  }
   if (options.validation >= n) {
     throw DataError("data.validation = " + std::to_string(options.validation) + " leaves no training samples (" +
                     options.name + " has " + std::to_string(n) + " after limit)");

@@ -25,6 +25,12 @@ std::vector<std::filesystem::path> fashion_mnist_files(const std::filesystem::pa
 // Everything that determines a synthetic set besides the run's seed, as text (its identity).
 std::string mixture_description(const std::string& name);
 
+// The two-domain set options.name from Fashion-MNIST's (train, test) (two_domain.cpp): A and B
+// from disjoint halves of the training set (permutation from (seed, "data/domains")); test
+// pairs (a, T(a)), or the two classes' test images. DataError for bad flip / classes.
+std::pair<Dataset, Dataset> make_two_domain(const DataOptions& options, const std::pair<Dataset, Dataset>& fashion,
+                                            std::uint64_t seed);
+
 // The first min(limit, n) of n (all when limit is 0).
 inline std::size_t capped(std::size_t n, std::size_t limit) { return limit > 0 && limit < n ? limit : n; }
 

@@ -1,5 +1,6 @@
 // Learning-rate schedules as pure functions of the 0-based step: constant, step decay
-// (lr * gamma^floor(step / step_size)) and linear decay to lr * end_factor. They hold no state,
+// (lr * gamma^floor(step / step_size)), linear decay to lr * end_factor, and constant for the
+// first half then that linear decay (CycleGAN's). They hold no state,
 // so resuming needs only the step count. Negative steps are treated as step 0.
 #include <algorithm>
 #include <cmath>
@@ -59,6 +60,19 @@ class LinearDecaySchedule final : public LrSchedule {
   double end_factor_;
 };
 
+// Constant for the first half (hold steps), then the linear decay over the rest.
+class ConstantThenLinearSchedule final : public LrSchedule {
+ public:
+  ConstantThenLinearSchedule(double lr, std::int64_t total_steps, double end_factor)
+      : lr_(lr), hold_(total_steps / 2), decay_(lr, total_steps - total_steps / 2, end_factor) {}
+  double lr(std::int64_t step) const override { return step < hold_ ? lr_ : decay_.lr(step - hold_); }
+
+ private:
+  double lr_;
+  std::int64_t hold_;
+  LinearDecaySchedule decay_;
+};
+
 }  // namespace
 
 std::unique_ptr<LrSchedule> constant_schedule(double lr) {
@@ -84,6 +98,14 @@ std::unique_ptr<LrSchedule> linear_decay_schedule(double lr, std::int64_t total_
         std::to_string(total_steps) + " end_factor " + std::to_string(end_factor));
   }
   return std::make_unique<LinearDecaySchedule>(lr, total_steps, end_factor);
+}
+
+std::unique_ptr<LrSchedule> constant_then_linear_schedule(double lr, std::int64_t total_steps, double end_factor) {
+  if (total_steps < 2) {
+    throw ConfigError("constant_linear schedule: need at least 2 steps, got " + std::to_string(total_steps));
+  }
+  linear_decay_schedule(lr, total_steps, end_factor);  // the same checks of lr and end_factor
+  return std::make_unique<ConstantThenLinearSchedule>(lr, total_steps, end_factor);
 }
 
 }  // namespace genlab

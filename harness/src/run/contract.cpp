@@ -274,8 +274,7 @@ ContractReport Contract::run() {
   Rng noise(0, "noise");
   std::vector<std::string> duplicates;  // parameter names given to make_optimizer twice
   const bool built = check("builds", loads && spec_.has_value(), [&] {
-    DataOptions data{spec_->data_name, spec_->data_path, spec_->data_limit, spec_->data_validation};
-    data_ = load_data(data, spec_->seed);
+    data_ = load_data(data_options_of(*spec_), spec_->seed);
     info_ = {data_.train.name, data_.train.sample_shape, data_.train.x.shape()[1], data_.train.num_classes,
              data_.train.x.shape()[0]};
     optimizers = std::make_unique<OptimizerSet>(*spec_, 6);
@@ -373,8 +372,12 @@ void Contract::capability_checks(Model& model, const ModelDescription& d) {
   });
   cap(kDiscriminates, "discriminates", [&] {
     const Tensor<float> logits = model.discriminate(batch);
-    require(logits.size() == b && finite(logits), "discriminate() returned shape " + shape_str(shape_of(logits)) + ", expected (B,)");
-    return std::string("discriminate() -> (B,)");
+    // translators score x_b with domain B's discriminator after x (model.hpp)
+    const bool per_domain = (d.capabilities & kTranslates) && batch.two_domain();
+    const std::size_t want = per_domain ? b + batch.x_b.shape()[0] : b;
+    require(logits.size() == want && finite(logits), "discriminate() returned shape " + shape_str(shape_of(logits)) +
+                                                         ", expected (" + std::to_string(want) + ",)");
+    return std::string(per_domain ? "discriminate() -> (B + B_b,)" : "discriminate() -> (B,)");
   });
   cap(kTranslates, "translates", [&] {
     require_shape("translate(A->B)", model.translate(batch, 0), {b, dim});

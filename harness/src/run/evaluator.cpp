@@ -10,6 +10,7 @@
 #include "genlab/loader.hpp"
 #include "run/adversarial_eval.hpp"
 #include "run/latent_images.hpp"
+#include "run/translation_eval.hpp"
 
 namespace genlab {
 
@@ -200,6 +201,7 @@ EvalOutput evaluate_model(Model& model, const ModelDescription& d, const Dataset
   if ((d.capabilities & kDiscriminates) && (d.capabilities & kSamples)) add_discriminator_metrics(model, d, split, info, s, out);
   // Mode coverage does not depend on the split: only the test evaluation computes it.
   if ((d.capabilities & kSamples) && s.split_name == "test") add_mode_metrics(model, d, info, s, out);
+  add_translation_metrics(model, d, split, info, s, out);  // kTranslates on two-domain splits
   add_images(model, d, split, info, s, out);
   return out;
 }

@@ -49,6 +49,7 @@ std::unique_ptr<Optimizer<float>> build(const OptimizerSpec& o,
 std::unique_ptr<LrSchedule> build_schedule(const ScheduleSpec& s, double lr, std::int64_t total) {
   if (s.name == "step") return step_schedule(lr, s.step_size, s.gamma);
   if (s.name == "linear") return linear_decay_schedule(lr, total, s.end_factor);
+  if (s.name == "constant_linear") return constant_then_linear_schedule(lr, total, s.end_factor);
   return constant_schedule(lr);
 }
 }  // namespace

@@ -18,6 +18,7 @@
 #include "genlab/store.hpp"
 #include "genlab/version.hpp"
 #include "metrics/sample_quality.hpp"
+#include "run/translation_eval.hpp"
 #include "run/adversarial_eval.hpp"
 #include "run/checkpoint_io.hpp"
 #include "run/evaluator.hpp"
@@ -175,6 +176,7 @@ class Run {
   std::string changed_data_;  // the data differs from data.identity (allowed by the options)
   Metrics last_eval_;
   std::unique_ptr<SampleQuality> sample_quality_;  // eval.classifier set: FID, precision/recall
+  std::unique_ptr<TranslationQuality> translation_quality_;  // the same on two-domain sets: label preservation, FID
 };
 
 void Run::load_plugin_and_config() {
@@ -339,16 +341,13 @@ void Run::set_aside(const std::string& why) {
 
 void Run::prepare() {
   const ModelDescription& d = plugin_->info().description;
-  DataOptions data_options;
-  data_options.name = spec_.data_name;
-  data_options.path = spec_.data_path;
-  data_options.limit = spec_.data_limit;
-  data_options.validation = spec_.data_validation;
-  data_ = load_data(data_options, spec_.seed);
+  data_ = load_data(data_options_of(spec_), spec_.seed);
   info_ = {data_.train.name, data_.train.sample_shape, data_.train.x.shape()[1],
            data_.train.num_classes, data_.train.x.shape()[0]};
   schedule_ = make_schedule(spec_, info_.train_size);
-  if (!spec_.eval.classifier.empty()) {  // refuses a mismatched classifier before training
+  if (!spec_.eval.classifier.empty() && data_.train.two_domain()) {
+    translation_quality_ = std::make_unique<TranslationQuality>(spec_.eval, spec_.data_path);
+  } else if (!spec_.eval.classifier.empty()) {  // refuses a mismatched classifier before training
     sample_quality_ = std::make_unique<SampleQuality>(spec_.eval, info_, spec_.data_path);
   }
   optimizers_ = std::make_unique<OptimizerSet>(spec_, schedule_.total);
@@ -397,7 +396,11 @@ RunResult Run::train() {
     if (!data_.train.y.empty()) {
       for (std::size_t i = 0; i < count; ++i) b.y.push_back(data_.train.y[order[pos + i]]);
     }
-    add_domain_b(b, data_.train, spec_.seed, step, batch);  // unpaired sets: B from its own order stream
+    if (data_.train.ground_truth != GroundTruth::None) {  // data.paired: B row i = T(A row i)
+      add_paired_b(b, data_.train, order.data() + pos, count);
+    } else {
+      add_domain_b(b, data_.train, spec_.seed, step, batch);  // unpaired sets: B from its own order stream
+    }
     optimizers_->apply_schedule(step);
     StepContext ctx{noise_, step, static_cast<double>(step) / static_cast<double>(schedule_.steps_per_epoch)};
     const auto t0 = Clock::now();
@@ -462,7 +465,7 @@ void Run::evaluate(std::int64_t done) {
   const bool has_validation = data_.validation.x.size() > 0;
   EvalSettings s = eval_settings(done);
   const bool iwae = s.heavy && s.iwae_k > 0 && (d.capabilities & kImportanceWeights);
-  const bool fid = s.heavy && sample_quality_;
+  const bool fid = s.heavy && (sample_quality_ || translation_quality_);
   const bool parzen = s.heavy && has_validation && (d.capabilities & kSamples);
   if (iwae || fid || parzen) {
     std::vector<std::string> what;
@@ -478,6 +481,7 @@ void Run::evaluate(std::int64_t done) {
   if (sample_quality_ && s.heavy) {
     sample_quality_->add(*model_, d, data_.test, spec_.seed, done, out.metrics, out.attrs);
   }
+  if (translation_quality_ && s.heavy) translation_quality_->add(*model_, d, data_.test, out.metrics, out.attrs);
   if (parzen) {
     model_->set_training(false);
     add_parzen_metrics(*model_, d, data_, info_, spec_.seed, done, out);

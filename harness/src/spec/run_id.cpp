@@ -42,6 +42,10 @@ std::string render(const RunSpec& run, const std::map<std::string, ParamValue>& 
                 {"validation", size_of(run.data_validation)},
                 {"identity", value_of(run.data_identity.empty() ? data_identity(run.data_name, run.data_path)
                                                                 : run.data_identity)}};
+  // keys of one data set only: a derived set's parameters (its identity covers its source files)
+  if (run.data_name == "fashion_flip") data["flip"] = value_of(run.data_flip);
+  if (run.data_name == "fashion_classes") data["classes"] = value_of(ParamValue(run.data_classes));
+  if (run.data_paired) data["paired"] = value_of(true);
   Table model_table = {{"plugin", value_of(run.plugin)}};
   for (const auto& [key, value] : model) model_table[key] = value_of(value);
 

@@ -36,6 +36,11 @@ Schema data_schema() {
       string_param("identity", "",
                    "content hash of the data (part of the run id); \"\" = computed from the files or "
                    "generator; a value given must match the data when the run loads it"),
+      string_param("flip", "mirror", "fashion_flip: B = A mirrored left-right or rotated 90 degrees clockwise")
+          .one_of({"mirror", "rot90"}),
+      int_list_param("classes", {7, 9}, "fashion_classes: the class of domain A and of domain B (7 sneaker, 9 ankle boot)")
+          .at_least(0).at_most(9),
+      bool_param("paired", false, "two-domain transform sets: train on pairs (a, T(a)) (the supervised baseline)"),
   };
 }
 
@@ -72,7 +77,8 @@ Schema optimizer_schema() {
 
 Schema schedule_schema() {
   return {
-      string_param("name", "constant", "learning-rate schedule").one_of({"constant", "step", "linear"}),
+      string_param("name", "constant", "learning-rate schedule (constant_linear: constant for the first half, then linear)")
+          .one_of({"constant", "step", "linear", "constant_linear"}),
       int_param("step_size", 1000, "step: multiply lr by gamma every step_size steps").at_least(1).at_most(kMaxCount),
       float_param("gamma", 0.5, "step: decay factor").greater_than(0),
       float_param("end_factor", 0.0, "linear: lr decays to lr * end_factor at the last step")

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "genlab/data.hpp"
 #include "spec/toml_text.hpp"
 
 namespace genlab::spec {
@@ -161,6 +162,13 @@ void read_data(const Node& doc, RunSpec& run, Errors& errors) {
   const std::int64_t limit = s.values.get_int("limit"), validation = s.values.get_int("validation");
   run.data_limit = static_cast<std::size_t>(limit);
   run.data_validation = static_cast<std::size_t>(validation);
+  run.data_flip = s.values.get_string("flip");
+  run.data_classes = s.values.get_int_list("classes");
+  run.data_paired = s.values.get_bool("paired");
+  if (s.given.count("classes") && (run.data_classes.size() != 2 || run.data_classes[0] == run.data_classes[1])) {
+    errors.add(s.given.at("classes"),
+               "data.classes must list two different classes (class of A, class of B), e.g. [7, 9]");
+  }
   if (limit > 0 && validation >= limit) {
     errors.add(s.given.at("validation"), "data.validation = " + std::to_string(validation) +
                                              " must be smaller than data.limit = " +
@@ -311,3 +319,19 @@ RunSpec read_sections(const Node& doc, const std::string& file, std::vector<std:
 }
 
 }  // namespace genlab::spec
+
+namespace genlab {
+
+DataOptions data_options_of(const RunSpec& run) {
+  DataOptions o;
+  o.name = run.data_name;
+  o.path = run.data_path;
+  o.limit = run.data_limit;
+  o.validation = run.data_validation;
+  o.flip = run.data_flip;
+  o.classes = run.data_classes;
+  o.paired = run.data_paired;
+  return o;
+}
+
+}  // namespace genlab
