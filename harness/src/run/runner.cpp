@@ -16,14 +16,14 @@
 #include "genlab/loader.hpp"
 #include "genlab/store.hpp"
 #include "genlab/version.hpp"
-#include "metrics/sample_quality.hpp"
 #include "run/adversarial_eval.hpp"
 #include "run/checkpoint_io.hpp"
 #include "run/evaluator.hpp"
-#include "run/init_context.hpp"
+#include "run/model_from_run.hpp"
 #include "run/optimizer_set.hpp"
 #include "run/progress.hpp"
 #include "run/provenance.hpp"
+#include "run/sample_quality.hpp"
 
 namespace fs = std::filesystem;
 
@@ -195,8 +195,7 @@ RunResult Run::reevaluate(const fs::path& source) {
   load_plugin_and_config();
   prepare();
   std::int64_t step = 0;
-  const Checkpoint c = read_checkpoint(source, &step);
-  restore_checkpoint(c, *model_, *optimizers_, noise_);
+  restore_from_run_file(source, *model_, *optimizers_, noise_, &step);
   std::map<std::string, std::string> grid(spec_.grid.begin(), spec_.grid.end());
   writer_.emplace(RunWriter::create(spec_.output_file, start_attrs(), config_, grid));
   try {
@@ -306,7 +305,6 @@ void Run::set_aside(const std::string& why) {
 }
 
 void Run::prepare() {
-  const ModelDescription& d = plugin_->info().description;
   DataOptions data_options;
   data_options.name = spec_.data_name;
   data_options.path = spec_.data_path;
@@ -319,10 +317,9 @@ void Run::prepare() {
   if (!spec_.eval.classifier.empty()) {  // refuses a mismatched classifier before training
     sample_quality_ = std::make_unique<SampleQuality>(spec_.eval, info_, spec_.data_path);
   }
-  optimizers_ = std::make_unique<OptimizerSet>(spec_, schedule_.total);
-  model_ = plugin_->create();
-  HarnessInitContext ctx(params_, info_, spec_.seed, *optimizers_, d);
-  call_plugin(d.name, [&] { model_->init(ctx); });
+  BuiltModel built = build_model(*plugin_, spec_, params_, info_, schedule_.total);
+  optimizers_ = std::move(built.optimizers);
+  model_ = std::move(built.model);
   noise_ = Rng(spec_.seed, "noise");
   progress_ = std::make_unique<Progress>(options_.out, options_.live_progress, spec_.run_id,
                                          schedule_.total, spec_.execution.log_every_steps);
