@@ -119,8 +119,8 @@ find_package(genlab @VERSION@ REQUIRED)
 genlab_add_plugin(@NAME@ @NAME@.cpp)
 )";
 
-// The smoke TOML of the ae and vae templates (Fashion-MNIST, their hidden / latent_dim keys).
-constexpr std::string_view kSmoke = R"(# Seconds-long run of plugin "@NAME@" (scaffolded by genlab new-plugin):
+// Every scaffold's smoke TOML starts so; the [data] table follows.
+constexpr std::string_view kSmokeHead = R"(# Seconds-long run of plugin "@NAME@" (scaffolded by genlab new-plugin):
 #   GENLAB_PLUGIN_PATH=build genlab run smoke.toml
 [experiment]
 name = "smoke_@NAME@"
@@ -128,7 +128,10 @@ seeds = [0]
 output = "results"
 
 [data]
-name = "fashion_mnist"
+)";
+
+// The rest of the ae and vae templates' (Fashion-MNIST, their hidden / latent_dim keys).
+constexpr std::string_view kSmoke = R"(name = "fashion_mnist"
 limit = 512
 
 [model]
@@ -147,17 +150,9 @@ iwae_k = 64
 iwae_images = 64
 )";
 
-// The gan template's: 2-D points (ring8), its g_hidden / d_hidden keys, packing and k D steps,
-// so the scaffold's first run exercises the adversarial metrics (modes, high quality, D accuracy).
-constexpr std::string_view kGanSmoke = R"(# Seconds-long run of plugin "@NAME@" (scaffolded by genlab new-plugin):
-#   GENLAB_PLUGIN_PATH=build genlab run smoke.toml
-[experiment]
-name = "smoke_@NAME@"
-seeds = [0]
-output = "results"
-
-[data]
-name = "ring8"
+// The rest of the gan template's: 2-D points (ring8), its g_hidden / d_hidden keys, packing and
+// k D steps, so the scaffold's first run has the adversarial metrics (modes, high quality, D accuracy).
+constexpr std::string_view kGanSmoke = R"(name = "ring8"
 limit = 2000
 
 [model]
@@ -217,9 +212,10 @@ int new_plugin(const PluginCommands& c) {
   const fs::path dir = c.dir.empty() ? fs::path(c.name) : fs::path(c.dir);
   if (fs::exists(dir) && !fs::is_empty(dir)) throw ConfigError("new-plugin: " + dir.string() + " exists and is not empty");
   fs::create_directories(dir);
+  const std::string smoke = fill(kSmokeHead, c.name, c.from) + fill(c.from == "gan" ? kGanSmoke : kSmoke, c.name, c.from);
   const std::map<std::string, std::string> files = {{c.name + ".cpp", plugin_source(c.from, c.name)},
                                                     {"CMakeLists.txt", fill(kCmakeLists, c.name, c.from)},
-                                                    {"smoke.toml", fill(c.from == "gan" ? kGanSmoke : kSmoke, c.name, c.from)},
+                                                    {"smoke.toml", smoke},
                                                     {"README.md", fill(kReadme, c.name, c.from)}};
   for (const auto& [file, text] : files) {
     std::ofstream out(dir / file);
