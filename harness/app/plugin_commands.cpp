@@ -119,7 +119,8 @@ find_package(genlab @VERSION@ REQUIRED)
 genlab_add_plugin(@NAME@ @NAME@.cpp)
 )";
 
-constexpr std::string_view kSmoke = R"(# Seconds-long run of plugin "@NAME@" (scaffolded by genlab new-plugin):
+// Every scaffold's smoke TOML starts so; the [data] table follows.
+constexpr std::string_view kSmokeHead = R"(# Seconds-long run of plugin "@NAME@" (scaffolded by genlab new-plugin):
 #   GENLAB_PLUGIN_PATH=build genlab run smoke.toml
 [experiment]
 name = "smoke_@NAME@"
@@ -127,7 +128,10 @@ seeds = [0]
 output = "results"
 
 [data]
-name = "fashion_mnist"
+)";
+
+// The rest of the ae and vae templates' (Fashion-MNIST, their hidden / latent_dim keys).
+constexpr std::string_view kSmoke = R"(name = "fashion_mnist"
 limit = 512
 
 [model]
@@ -144,6 +148,33 @@ every_epochs = 1
 samples = 16
 iwae_k = 64
 iwae_images = 64
+)";
+
+// The rest of the gan template's: 2-D points (ring8), its g_hidden / d_hidden keys, packing and
+// k D steps, so the scaffold's first run has the adversarial metrics (modes, high quality, D accuracy).
+constexpr std::string_view kGanSmoke = R"(name = "ring8"
+limit = 2000
+
+[model]
+plugin = "@NAME@"
+latent_dim = 2
+g_hidden = [32, 32]
+d_hidden = [32]
+pack = 2
+d_steps = 2
+
+[train]
+epochs = 2
+batch_size = 100
+
+[train.optimizer]
+name = "adam"
+lr = 2e-4
+beta1 = 0.5
+
+[eval]
+every_epochs = 1
+batch_size = 500
 )";
 
 constexpr std::string_view kReadme = R"(# Plugin @NAME@
@@ -175,19 +206,16 @@ int new_plugin(const PluginCommands& c) {
   bool valid = !c.name.empty() && std::islower(static_cast<unsigned char>(c.name[0]));
   for (char ch : c.name) valid = valid && (std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) || ch == '_');
   if (!valid) throw ConfigError("new-plugin: '" + c.name + "' is not a plugin name (lower case letter, then lower case letters, digits, '_')");
-  if (c.from == "gan") {
-    throw ConfigError("new-plugin --from gan: this genlab has no gan template yet, because it has no gan plugin "
-                      "(a scaffold is always a copy of a bundled, tested plugin); use --from ae or --from vae");
-  }
   if (!plugin_templates().count(c.from)) {
-    throw ConfigError("new-plugin --from " + c.from + ": unknown template (choices: ae, vae)");
+    throw ConfigError("new-plugin --from " + c.from + ": unknown template (choices: ae, vae, gan)");
   }
   const fs::path dir = c.dir.empty() ? fs::path(c.name) : fs::path(c.dir);
   if (fs::exists(dir) && !fs::is_empty(dir)) throw ConfigError("new-plugin: " + dir.string() + " exists and is not empty");
   fs::create_directories(dir);
+  const std::string smoke = fill(kSmokeHead, c.name, c.from) + fill(c.from == "gan" ? kGanSmoke : kSmoke, c.name, c.from);
   const std::map<std::string, std::string> files = {{c.name + ".cpp", plugin_source(c.from, c.name)},
                                                     {"CMakeLists.txt", fill(kCmakeLists, c.name, c.from)},
-                                                    {"smoke.toml", fill(kSmoke, c.name, c.from)},
+                                                    {"smoke.toml", smoke},
                                                     {"README.md", fill(kReadme, c.name, c.from)}};
   for (const auto& [file, text] : files) {
     std::ofstream out(dir / file);
@@ -219,7 +247,7 @@ void add_plugin_commands(CLI::App& app, PluginCommands& c) {
   c.scaffold = app.add_subcommand("new-plugin", "write a plugin folder (source, CMakeLists.txt, smoke TOML, README) "
                                                 "that builds out of tree against the installed genlab");
   c.scaffold->add_option("name", c.name, "plugin name (lower case, digits, '_')")->required();
-  c.scaffold->add_option("--from", c.from, "the bundled plugin to start from: ae, vae (gan: not yet)")->capture_default_str();
+  c.scaffold->add_option("--from", c.from, "the bundled plugin to start from: ae, vae, gan")->capture_default_str();
   c.scaffold->add_option("--dir", c.dir, "folder to create (default: ./NAME)");
 }
 

@@ -8,8 +8,9 @@
 #include <cmath>
 
 #include "genlab/adversarial.hpp"
-#include "genlab/builders.hpp"
 #include "genlab/error.hpp"
+#include "genlab/gaussian_vae.hpp"
+#include "genlab/latent.hpp"
 #include "genlab/plugin.hpp"
 
 using namespace genlab;
@@ -18,7 +19,7 @@ namespace {
 
 constexpr float kEquilibrium = 0.68f;  // ~ln 2: the BCE of an undecided discriminator
 
-class VaeGan final : public Model {
+class VaeGan final : public GaussianVae {
  public:
   static ModelDescription describe() {
     Schema s = network_schema();
@@ -43,26 +44,24 @@ class VaeGan final : public Model {
 
   void init(InitContext& ctx) override {
     const Params& p = ctx.params();
-    latent_ = static_cast<std::size_t>(p.get_int("latent_dim"));
     gamma_ = static_cast<float>(p.get_float("gamma"));
     margin_ = static_cast<float>(p.get_float("equilibrium_margin"));
     const NetworkSpec net = NetworkSpec::from(p);
     const Shape& shape = ctx.data().sample_shape;
-    encoder_ = make_encoder<float>(net, shape, 2 * latent_, ctx.init_rng());
-    decoder_ = make_decoder<float>(net, latent_, shape, ctx.init_rng());
+    build_encoder_decoder(net, shape, static_cast<std::size_t>(p.get_int("latent_dim")), ctx.init_rng());
     build_discriminator(net, p, shape, ctx.init_rng());
-    e_opt_ = &ctx.make_optimizer("encoder", encoder_->parameters("encoder/"));
-    g_opt_ = &ctx.make_optimizer("decoder", decoder_->parameters("decoder/"));
+    e_opt_ = &ctx.make_optimizer("encoder", encoder().parameters("encoder/"));
+    g_opt_ = &ctx.make_optimizer("decoder", decoder().parameters("decoder/"));
     d_opt_ = &ctx.make_optimizer("discriminator", discriminator_params());
   }
 
   Metrics train_step(const Batch& batch, StepContext& ctx) override {
     const Var x(batch.x);                                            // (B, D) in [0, 1]
     const auto [mu, logvar] = encode_vars(x);                        // (B, Z) each
-    const Var z = mu + exp(logvar * 0.5f) * Var(ctx.noise.normal_tensor<float>(mu.shape(), 0.f, 1.f));
+    const Var z = reparameterize(mu, logvar, ctx.noise);
     const Var z_prior(ctx.noise.normal_tensor<float>(mu.shape(), 0.f, 1.f));
-    const Var recon = sigmoid((*decoder_)(z));                       // x~: (B, D)
-    const Var prior = sigmoid((*decoder_)(z_prior));                 // x_p: (B, D)
+    const Var recon = sigmoid(decode_logits(z));                     // x~: (B, D)
+    const Var prior = sigmoid(decode_logits(z_prior));               // x_p: (B, D)
     // Discriminator: real vs reconstructions and prior samples (inputs cut from E and G)
     const Var d_real = score(x), d_recon = score(recon.detach()), d_prior = score(prior.detach());
     const Var bce_real = bce_with_logits(d_real, ones_like(d_real)), bce_recon = bce_with_logits(d_recon, zeros_like(d_recon)),
@@ -84,7 +83,7 @@ class VaeGan final : public Model {
     const float inv_b = 1.f / static_cast<float>(batch.size());
     const Var kl = gaussian_kl(mu, logvar, Reduction::Sum) * inv_b;
     const Var llike = mse(features(recon), features(x).detach(), Reduction::Sum) * (0.5f * inv_b);
-    const Var recon_cut = sigmoid((*decoder_)(z.detach()));
+    const Var recon_cut = sigmoid(decode_logits(z.detach()));
     const Var gan = generator_loss(GanLoss::NonSaturating, score(recon_cut)) +
                     generator_loss(GanLoss::NonSaturating, score(prior));
     const Var total = kl + llike + gan * (1.f / gamma_);
@@ -96,7 +95,7 @@ class VaeGan final : public Model {
     }
     e_opt_->step();
     if (train_g) g_opt_->step();
-    const double bce = (bce_with_logits((*decoder_)(mu.detach()), x, Reduction::Sum) * inv_b).item();
+    const double bce = (bce_with_logits(decode_logits(mu.detach()), x, Reduction::Sum) * inv_b).item();
     return {{"kl", kl.item()}, {"llike", llike.item()}, {"gan", gan.item()}, {"d_loss", d_loss.item()},
             {"recon_bce", bce}, {"d_updated", train_d ? 1.0 : 0.0}, {"g_updated", train_g ? 1.0 : 0.0}};
   }
@@ -104,8 +103,8 @@ class VaeGan final : public Model {
   Metrics evaluate(const Batch& batch, Rng& eval_rng) override {
     const Var x(batch.x);
     const auto [mu, logvar] = encode_vars(x);
-    const Var z = mu + exp(logvar * 0.5f) * Var(eval_rng.normal_tensor<float>(mu.shape(), 0.f, 1.f));
-    const Var logits = (*decoder_)(z);
+    const Var z = reparameterize(mu, logvar, eval_rng);
+    const Var logits = decode_logits(z);
     const Var recon = sigmoid(logits);
     const float inv_b = 1.f / static_cast<float>(batch.size());
     return {{"recon_bce", (bce_with_logits(logits, x, Reduction::Sum) * inv_b).item()},
@@ -114,75 +113,44 @@ class VaeGan final : public Model {
             {"llike", (mse(features(recon), features(x), Reduction::Sum) * (0.5f * inv_b)).item()}};
   }
 
-  std::vector<NamedParameter<float>> parameters() override {
-    auto params = encoder_->parameters("encoder/");
-    for (auto& p : decoder_->parameters("decoder/")) params.push_back(std::move(p));
-    for (auto& p : discriminator_params()) params.push_back(std::move(p));
-    return params;
-  }
-  std::vector<std::pair<std::string, Tensor<float>*>> buffers() override {
-    auto b = encoder_->buffers("encoder/");
-    for (auto& d : decoder_->buffers("decoder/")) b.push_back(d);
-    return b;
-  }
-  void set_training(bool on) override {
-    encoder_->set_training(on);
-    decoder_->set_training(on);
-    lower_->set_training(on);
-    upper_->set_training(on);
-  }
-
-  Tensor<float> reconstruct(const Batch& batch) override {
-    const auto [mu, logvar] = encode_vars(Var(batch.x));
-    return sigmoid((*decoder_)(mu)).value();
-  }
-  std::pair<Tensor<float>, Tensor<float>> encode(const Batch& batch) override {
-    const auto [mu, logvar] = encode_vars(Var(batch.x));
-    return {mu.value(), logvar.value()};
-  }
-  Tensor<float> decode(const Tensor<float>& z, const std::vector<std::int32_t>&) override {
-    return sigmoid((*decoder_)(Var(z))).value();
-  }
-  Tensor<float> sample(std::size_t n, const std::vector<std::int32_t>& labels, Rng& rng) override {
-    return decode(rng.normal_tensor<float>({n, latent_}, 0.f, 1.f), labels);
-  }
   // x: (B, D) -> logits (B,)
   Tensor<float> discriminate(const Batch& batch) override {
     const Var s = score(Var(batch.x));
     return reshape(s, Shape{batch.size()}).value();
   }
-  std::size_t latent_dim() const override { return latent_; }
 
  private:
   // The discriminator in two parts: lower_ = layers 1..l (x -> Dis_l features, flattened),
-  // upper_ = layers l+1.. and the linear head (features -> logit (B, 1)).
+  // upper_ = layers l+1.. and the linear head (features -> logit (B, 1)), registered after the
+  // encoder and decoder as "discriminator/lower/" and "discriminator/upper/".
   void build_discriminator(const NetworkSpec& net, const Params& p, const Shape& shape, Rng& rng) {
     const auto l = static_cast<std::size_t>(p.get_int("feature_layer"));
-    lower_ = std::make_unique<Sequential<float>>();
-    upper_ = std::make_unique<Sequential<float>>();
+    std::unique_ptr<Sequential<float>> lower, upper = std::make_unique<Sequential<float>>();
     if (net.conv()) {
       std::vector<std::size_t> channels;
       for (auto c : p.get_int_list("d_channels")) channels.push_back(static_cast<std::size_t>(c));
       check_layer(l, channels.size(), "d_channels");
       const std::vector<std::size_t> low(channels.begin(), channels.begin() + static_cast<std::ptrdiff_t>(l));
-      lower_ = make_conv_encoder<float>(shape, low, "leaky_relu", false, rng);  // (B, F_l)
+      lower = make_conv_encoder<float>(shape, low, "leaky_relu", false, rng);  // (B, F_l)
       const std::size_t c = channels[l - 1], h = shape[1] >> l, w = shape[2] >> l;
       if (l < channels.size()) {
         const std::vector<std::size_t> high(channels.begin() + static_cast<std::ptrdiff_t>(l), channels.end());
-        upper_ = make_conv_encoder<float>(Shape{c, h, w}, high, "leaky_relu", false, rng, 1);
+        upper = make_conv_encoder<float>(Shape{c, h, w}, high, "leaky_relu", false, rng, 1);
       } else {
-        upper_->add("fc", std::make_unique<Linear<float>>(c * h * w, 1, rng));
+        upper->add("fc", std::make_unique<Linear<float>>(c * h * w, 1, rng));
       }
     } else {
       const std::vector<std::int64_t> hidden = p.get_int_list("d_hidden");
       check_layer(l, hidden.size(), "d_hidden");
       const std::vector<std::int64_t> low(hidden.begin(), hidden.begin() + static_cast<std::ptrdiff_t>(l));
-      lower_ = make_mlp<float>(layer_sizes(shape_size(shape), std::vector<std::int64_t>(low.begin(), low.end() - 1),
-                                           static_cast<std::size_t>(low.back())), "leaky_relu", rng);
-      lower_->add("act_out", make_activation<float>("leaky_relu"));
+      lower = make_mlp<float>(layer_sizes(shape_size(shape), std::vector<std::int64_t>(low.begin(), low.end() - 1),
+                                          static_cast<std::size_t>(low.back())), "leaky_relu", rng);
+      lower->add("act_out", make_activation<float>("leaky_relu"));
       const std::vector<std::int64_t> high(hidden.begin() + static_cast<std::ptrdiff_t>(l), hidden.end());
-      upper_ = make_mlp<float>(layer_sizes(static_cast<std::size_t>(low.back()), high, 1), "leaky_relu", rng);
+      upper = make_mlp<float>(layer_sizes(static_cast<std::size_t>(low.back()), high, 1), "leaky_relu", rng);
     }
+    lower_ = &add_module("discriminator/lower/", std::move(lower));
+    upper_ = &add_module("discriminator/upper/", std::move(upper));
   }
   static void check_layer(std::size_t l, std::size_t layers, const char* key) {
     if (l > layers) {
@@ -199,17 +167,11 @@ class VaeGan final : public Model {
   Var features(const Var& x) { return (*lower_)(x); }
   // x: (B, D) -> logits (B, 1)
   Var score(const Var& x) { return (*upper_)(features(x)); }
-  // x: (B, D) -> mu, logvar: (B, Z)
-  std::pair<Var, Var> encode_vars(const Var& x) {
-    const Var h = (*encoder_)(x);
-    return {slice(h, 1, 0, latent_), slice(h, 1, latent_, 2 * latent_)};
-  }
   static Var ones_like(const Var& v) { return Var(full<float>(v.shape(), 1.f)); }
   static Var zeros_like(const Var& v) { return Var(zeros<float>(v.shape())); }
 
-  std::size_t latent_ = 0;
   float gamma_ = 1.f, margin_ = 0.f;
-  std::unique_ptr<Sequential<float>> encoder_, decoder_, lower_, upper_;
+  Sequential<float>*lower_ = nullptr, *upper_ = nullptr;
   Optimizer<float>* e_opt_ = nullptr;
   Optimizer<float>* g_opt_ = nullptr;
   Optimizer<float>* d_opt_ = nullptr;

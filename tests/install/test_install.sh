@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The install acceptance test: installs this build into a temporary prefix and, as a plugin
 # author would, with only that prefix and find_package(genlab): scaffolds a plugin
-# (genlab new-plugin), builds it and examples/wae_mmd out of tree under -Wall -Wextra
+# (genlab new-plugin, from vae and from gan), builds them and examples/wae_mmd out of tree under -Wall -Wextra
 # -Wpedantic -Werror with genlab's headers not treated as system headers, runs the installed
-# `genlab test-plugin` on both (every check must pass), lists them via GENLAB_PLUGIN_PATH and
+# `genlab test-plugin` on each (every check must pass), lists them via GENLAB_PLUGIN_PATH and
 # trains the example for a few steps with the installed genlab. Usage: test_install.sh BUILD SRC
 set -euo pipefail
 build=$1
@@ -33,8 +33,9 @@ grep -q "file: $prefix/lib/genlab/plugins/libgenlab_vae.so" <<< "$plugins" ||
   { echo "FAIL: vae not found in the prefix:"; grep "file:" <<< "$plugins"; exit 1; }
 if grep -q "file: $build" <<< "$plugins"; then echo "FAIL: the installed genlab uses the build tree"; exit 1; fi
 
-step "genlab new-plugin mywae --from vae"
+step "genlab new-plugin mywae --from vae; mygan --from gan"
 "$genlab" new-plugin mywae --from vae --dir "$work/mywae"
+"$genlab" new-plugin mygan --from gan --dir "$work/mygan"
 
 step "docs/WRITING_A_PLUGIN.md: its cpp and cmake blocks, extracted"
 mkdir -p "$work/doc/mymodel"
@@ -43,7 +44,7 @@ awk '/^```cmake$/ {on = 1; next} /^```$/ {on = 0} on' "$src/docs/WRITING_A_PLUGI
 [[ $(grep -c '^```cpp$' "$src/docs/WRITING_A_PLUGIN.md") == 1 && $(grep -c '^```cmake$' "$src/docs/WRITING_A_PLUGIN.md") == 1 ]] ||
   { echo "FAIL: WRITING_A_PLUGIN.md must have exactly one cpp and one cmake block (this test builds them as one plugin)"; exit 1; }
 
-for project in "$work/mywae" "$src/examples/wae_mmd" "$work/doc/mymodel"; do
+for project in "$work/mywae" "$work/mygan" "$src/examples/wae_mmd" "$work/doc/mymodel"; do
   name=$(basename "$project")
   step "build $name out of tree with only find_package(genlab)"
   cmake -S "$project" -B "$work/build-$name" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

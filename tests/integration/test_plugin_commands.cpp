@@ -92,11 +92,30 @@ TEST_CASE("new-plugin: writes source, CMakeLists.txt, smoke TOML and README from
   CHECK(run_cli("new-plugin my_vae --dir " + out.string()).exit_code == 2);
 }
 
-TEST_CASE("new-plugin: --from gan says why there is no template, and a bad name is refused") {
+TEST_CASE("new-plugin: --from gan writes the GAN with a ring8 smoke TOML") {
+  TempDir dir("new-plugin-gan");
+  const fs::path out = dir / "my_gan";
+  const CommandResult r = run_cli("new-plugin my_gan --from gan --dir " + out.string());
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const std::string source = read_text(out / "my_gan.cpp");
+  CHECK(source.rfind("// Plugin \"my_gan\" (scaffolded by genlab new-plugin from the bundled \"gan\"", 0) == 0);
+  CHECK(source.find("{\"my_gan\", \"0.1.0\"") != std::string::npos);
+  CHECK(source.find("class MyGan final") != std::string::npos);
+  CHECK(source.find("GENLAB_REGISTER_MODEL(MyGan)") != std::string::npos);
+  CHECK(source.find("GanLoss") != std::string::npos);  // whole words only: the SDK's GanLoss is kept
+  const std::string smoke = read_text(out / "smoke.toml");
+  CHECK(smoke.find("plugin = \"my_gan\"") != std::string::npos);
+  CHECK(smoke.find("name = \"ring8\"") != std::string::npos);
+  CHECK(smoke.find("g_hidden") != std::string::npos);
+  CHECK(smoke.find("hidden = [64]") == std::string::npos);  // not the VAE's keys
+}
+
+TEST_CASE("new-plugin: an unknown template and a bad name are refused") {
   TempDir dir("new-plugin-refusals");
-  const CommandResult gan = run_cli("new-plugin g --from gan --dir " + (dir / "g").string());
-  CHECK(gan.exit_code == 2);
-  CHECK(gan.output.find("no gan template yet, because it has no gan plugin") != std::string::npos);
+  const CommandResult unknown = run_cli("new-plugin g --from wgan --dir " + (dir / "g").string());
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output.find("unknown template (choices: ae, vae, gan)") != std::string::npos);
   const CommandResult bad = run_cli("new-plugin My-Plugin --dir " + (dir / "m").string());
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("is not a plugin name") != std::string::npos);

@@ -209,34 +209,6 @@ TEST_CASE("data: epoch_order is a permutation that changes with the epoch and th
   CHECK(e0 != epoch_order(1000, 6, 0));
 }
 
-TEST_CASE("data: BatchCursor covers each epoch once and resumes from (epoch, position)") {
-  BatchCursor cursor(10, 4, 3);  // drop_last: batches of 4, 4, then a new epoch
-  std::vector<std::size_t> seen;
-  for (int i = 0; i < 2; ++i) {
-    const auto& batch = cursor.next();
-    seen.insert(seen.end(), batch.begin(), batch.end());
-  }
-  const std::vector<std::size_t> order0 = epoch_order(10, 3, 0), order1 = epoch_order(10, 3, 1);
-  CHECK(seen == std::vector<std::size_t>(order0.begin(), order0.begin() + 8));
-  CHECK(cursor.epoch_progress() == doctest::Approx(0.8));
-  const auto saved = cursor.state();
-  const std::vector<std::size_t> third = cursor.next();
-  CHECK(cursor.epoch() == 1);
-  CHECK(third == std::vector<std::size_t>(order1.begin(), order1.begin() + 4));
-  BatchCursor resumed(10, 4, 3);
-  resumed.set_state(saved);
-  CHECK(resumed.next() == third);
-  CHECK(resumed.next() == cursor.next());
-
-  BatchCursor keep_last(10, 4, 3, false);  // 4, 4, 2
-  keep_last.next();
-  keep_last.next();
-  CHECK(keep_last.next().size() == 2);
-  CHECK(keep_last.epoch() == 0);
-  CHECK_THROWS_AS(BatchCursor(3, 4, 0), DataError);
-  CHECK_THROWS_AS(resumed.set_state({0, 11}), DataError);
-}
-
 TEST_CASE("data: gather_rows and gather_labels pick rows in the given order") {
   Tensor<float> x = Tensor<float>::from_shape({4, 3});
   for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(i);

@@ -1,12 +1,13 @@
 // Data sets for genlab runs: Fashion-MNIST (Debian's dataset-fashion-mnist, gzip IDX files) and
 // the synthetic 2-D Gaussian mixtures ring8 / grid25, split into train / validation / test, plus
-// the seeded data order (epoch_order, BatchCursor) and batch gathering the runner uses.
+// the seeded data order (epoch_order) and batch gathering the runner uses; the runner's cursor
+// is the step itself (batch = rows step % steps_per_epoch of epoch_order(seed, epoch)), so no
+// cursor object or state is kept.
 // Two-domain (unpaired) sets carry domain B beside A (Dataset::x_b) and get B's batches from
 // their own order stream (add_domain_b); the two-domain sets built from Fashion-MNIST
 // (fashion_invert, fashion_flip, fashion_edges, fashion_classes) are made in two_domain.cpp.
 // It does not augment or normalise beyond [0, 1] pixels.
 #pragma once
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -104,33 +105,5 @@ void add_paired_b(Batch& batch, const Dataset& data, const std::size_t* idx, std
 // wrapping around N_b). For evaluations and metrics, which see a split in order.
 Batch batch_of(const Dataset& data, std::size_t begin, std::size_t end);
 
-// Walks a data set epoch after epoch in batches of epoch_order(); its whole state is
-// (epoch, position), two int64s for a checkpoint's "cursor" tensor.
-class BatchCursor {
- public:
-  // drop_last: an epoch's final short batch is skipped (the next epoch starts instead).
-  // Throws DataError if batch_size is 0, or larger than n while drop_last is set.
-  BatchCursor(std::size_t n, std::size_t batch_size, std::uint64_t seed, bool drop_last = true);
-
-  // Sample indices of the next batch; moves on to the next epoch when this one is used up.
-  const std::vector<std::size_t>& next();
-
-  std::int64_t epoch() const { return epoch_; }
-  std::size_t position() const { return position_; }  // samples of this epoch already handed out
-  double epoch_progress() const;                       // epoch + position / n, for logging
-
-  std::array<std::int64_t, 2> state() const { return {epoch_, static_cast<std::int64_t>(position_)}; }
-  void set_state(const std::array<std::int64_t, 2>& state);  // throws DataError when out of range
-
- private:
-  void start_epoch(std::int64_t epoch);
-  std::size_t n_, batch_size_;
-  std::uint64_t seed_;
-  bool drop_last_;
-  std::int64_t epoch_ = 0;
-  std::size_t position_ = 0;
-  std::vector<std::size_t> order_;  // epoch_order(n_, seed_, epoch_)
-  std::vector<std::size_t> batch_;
-};
 
 }  // namespace genlab

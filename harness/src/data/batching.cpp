@@ -1,5 +1,5 @@
 // The seeded data order of a run and batch gathering: epoch_order() is a pure function of
-// (seed, epoch), so BatchCursor's state is just (epoch, position). It does not load data.
+// (seed, epoch), so a run's data position is its step alone. It does not load data.
 #include <algorithm>
 #include <cstring>
 
@@ -80,48 +80,6 @@ std::vector<std::int32_t> gather_labels(const std::vector<std::int32_t>& y, cons
     out[i] = y[idx[i]];
   }
   return out;
-}
-
-BatchCursor::BatchCursor(std::size_t n, std::size_t batch_size, std::uint64_t seed, bool drop_last)
-    : n_(n), batch_size_(batch_size), seed_(seed), drop_last_(drop_last) {
-  if (batch_size == 0 || n == 0) {
-    throw DataError("batch size " + std::to_string(batch_size) + " over " + std::to_string(n) +
-                    " samples: both must be positive");
-  }
-  if (drop_last && batch_size > n) {
-    throw DataError("batch size " + std::to_string(batch_size) + " is larger than the data set (" + std::to_string(n) +
-                    " samples)");
-  }
-  start_epoch(0);
-}
-
-void BatchCursor::start_epoch(std::int64_t epoch) {
-  epoch_ = epoch;
-  position_ = 0;
-  order_ = epoch_order(n_, seed_, epoch);
-}
-
-const std::vector<std::size_t>& BatchCursor::next() {
-  const std::size_t needed = drop_last_ ? batch_size_ : 1;
-  if (position_ + needed > n_) start_epoch(epoch_ + 1);
-  const std::size_t end = std::min(position_ + batch_size_, n_);
-  batch_.assign(order_.begin() + static_cast<std::ptrdiff_t>(position_), order_.begin() + static_cast<std::ptrdiff_t>(end));
-  position_ = end;
-  return batch_;
-}
-
-double BatchCursor::epoch_progress() const {
-  return static_cast<double>(epoch_) + static_cast<double>(position_) / static_cast<double>(n_);
-}
-
-void BatchCursor::set_state(const std::array<std::int64_t, 2>& state) {
-  if (state[0] < 0 || state[1] < 0 || static_cast<std::size_t>(state[1]) > n_) {
-    throw DataError("data cursor (epoch " + std::to_string(state[0]) + ", position " + std::to_string(state[1]) +
-                    ") does not fit a data set of " + std::to_string(n_) + " samples");
-  }
-  if (state[0] != epoch_) order_ = epoch_order(n_, seed_, state[0]);
-  epoch_ = state[0];
-  position_ = static_cast<std::size_t>(state[1]);
 }
 
 }  // namespace genlab

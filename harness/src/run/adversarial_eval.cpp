@@ -8,7 +8,7 @@
 #include "genlab/error.hpp"
 #include "genlab/gan_metrics.hpp"
 #include "genlab/loader.hpp"
-#include "metrics/draw_samples.hpp"
+#include "run/draw_samples.hpp"
 #include "run/scatter_image.hpp"
 
 namespace genlab {

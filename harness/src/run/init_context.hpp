@@ -1,7 +1,7 @@
 // The InitContext the harness hands a plugin's init(): the resolved hyper-parameters, the data
 // set's shape, the (seed, "init") stream, and optimizers from the run's OptimizerSet for the groups
-// the plugin declared (ModelDescription::optimizer_groups). Used by the runner and to rebuild a
-// reference classifier from its run file. It creates no optimizer itself.
+// the plugin declared (ModelDescription::optimizer_groups). Used by build_model
+// (run/model_from_run.hpp) and the plugin contract. It creates no optimizer itself.
 #pragma once
 #include <algorithm>
 #include <cstdint>

@@ -17,15 +17,15 @@
 #include "genlab/portable.hpp"
 #include "genlab/store.hpp"
 #include "genlab/version.hpp"
-#include "metrics/sample_quality.hpp"
-#include "run/translation_eval.hpp"
 #include "run/adversarial_eval.hpp"
 #include "run/checkpoint_io.hpp"
 #include "run/evaluator.hpp"
-#include "run/init_context.hpp"
+#include "run/model_from_run.hpp"
 #include "run/optimizer_set.hpp"
 #include "run/progress.hpp"
 #include "run/provenance.hpp"
+#include "run/sample_quality.hpp"
+#include "run/translation_eval.hpp"
 
 namespace fs = std::filesystem;
 
@@ -221,8 +221,7 @@ RunResult Run::reevaluate(const fs::path& source) {
   load_plugin_and_config();
   prepare();
   std::int64_t step = 0;
-  const Checkpoint c = read_checkpoint(source, &step);
-  restore_checkpoint(c, *model_, *optimizers_, noise_);
+  restore_from_run_file(source, *model_, *optimizers_, noise_, &step);
   std::map<std::string, std::string> grid(spec_.grid.begin(), spec_.grid.end());
   writer_.emplace(RunWriter::create(spec_.output_file, start_attrs(), config_, grid));
   try {
@@ -340,7 +339,6 @@ void Run::set_aside(const std::string& why) {
 }
 
 void Run::prepare() {
-  const ModelDescription& d = plugin_->info().description;
   data_ = load_data(data_options_of(spec_), spec_.seed);
   info_ = {data_.train.name, data_.train.sample_shape, data_.train.x.shape()[1],
            data_.train.num_classes, data_.train.x.shape()[0]};
@@ -350,10 +348,9 @@ void Run::prepare() {
   } else if (!spec_.eval.classifier.empty()) {  // refuses a mismatched classifier before training
     sample_quality_ = std::make_unique<SampleQuality>(spec_.eval, info_, spec_.data_path);
   }
-  optimizers_ = std::make_unique<OptimizerSet>(spec_, schedule_.total);
-  model_ = plugin_->create();
-  HarnessInitContext ctx(params_, info_, spec_.seed, *optimizers_, d);
-  call_plugin(d.name, [&] { model_->init(ctx); });
+  BuiltModel built = build_model(*plugin_, spec_, params_, info_, schedule_.total);
+  optimizers_ = std::move(built.optimizers);
+  model_ = std::move(built.model);
   noise_ = Rng(spec_.seed, "noise");
   progress_ = std::make_unique<Progress>(options_.out, options_.live_progress, spec_.run_id,
                                          schedule_.total, spec_.execution.log_every_steps);

@@ -1,6 +1,6 @@
 // draw_samples(): batches of model.sample() copied into one (n, dim) tensor. It does not
 // switch the model's training mode: callers evaluate with set_training(false).
-#include "metrics/draw_samples.hpp"
+#include "run/draw_samples.hpp"
 
 #include <algorithm>
 

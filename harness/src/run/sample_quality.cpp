@@ -1,14 +1,14 @@
 // FID, precision/recall and conditional accuracy of a model's samples, measured with the run's
 // reference classifier against the test images (whose features are computed once per run).
 // It draws only from stream (seed, "eval/<step>/fid"), so it never changes training.
-#include "metrics/sample_quality.hpp"
+#include "run/sample_quality.hpp"
 
 #include <algorithm>
 
 #include "genlab/error.hpp"
 #include "genlab/image.hpp"
 #include "genlab/loader.hpp"
-#include "metrics/draw_samples.hpp"
+#include "run/draw_samples.hpp"
 
 namespace fs = std::filesystem;
 

@@ -1,5 +1,6 @@
 // Cycle-consistency and ground-truth errors of a translator over a two-domain test split
-// (translation_metrics.hpp): pure arithmetic on the translations, summed in double in row order.
+// (translation_metrics.hpp): runs the model's translate() over the split (so it lives in run/,
+// not metrics/), then plain arithmetic on the translations, summed in double in row order.
 #include <algorithm>
 #include <cmath>
 #include <limits>

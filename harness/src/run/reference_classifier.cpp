@@ -1,45 +1,26 @@
-// Restoring a reference classifier from a finished run file: its /config is parsed by the spec
-// (through a temporary TOML file), the plugin it names is loaded and initialised, and the
-// checkpoint's params/ and buffers/ are copied in. It refuses unfinished runs and plugins that
-// cannot classify; it does not check the classifier's accuracy.
+// A reference classifier: a finished run file rebuilt by load_model_from_run (the runner's own
+// construction and checkpoint restore), then its features and predictions in batches. It refuses
+// unfinished runs and plugins that cannot classify; it does not check the classifier's accuracy.
 #include "genlab/reference_classifier.hpp"
 
 #include <algorithm>
-#include <optional>
 
 #include "genlab/error.hpp"
 #include "genlab/hash.hpp"
 #include "genlab/loader.hpp"
-#include "genlab/spec.hpp"
 #include "genlab/store.hpp"
-#include "genlab/stored_config.hpp"
 #include "run/checkpoint_io.hpp"
-#include "run/init_context.hpp"
-#include "run/optimizer_set.hpp"
+#include "run/model_from_run.hpp"
 
 namespace fs = std::filesystem;
 
 namespace genlab {
 
 struct ReferenceClassifier::State {
-  std::optional<Plugin> plugin;
-  RunSpec spec;                              // the classifier run's spec (OptimizerSet refers to it)
-  std::unique_ptr<OptimizerSet> optimizers;  // asked for by init(); never stepped
-  std::shared_ptr<Model> model;
+  std::unique_ptr<ModelFromRun> run;  // the rebuilt classifier run; its optimizers are never stepped
 };
 
 namespace {
-
-// Name, sample shape and classes of data set `name` (one sample is loaded).
-DataInfo data_info_of(const std::string& name, const fs::path& data_path, std::uint64_t seed) {
-  DataOptions o;
-  o.name = name;
-  o.path = data_path;
-  o.limit = 1;
-  const DataSplits d = load_data(o, seed);
-  // train_size: not needed to restore a trained model, and this is not the classifier's training set
-  return {d.train.name, d.train.sample_shape, d.train.dim(), d.train.num_classes, 0};
-}
 
 // Rows [begin, end) of x: (N, dim) as a batch without labels.
 Batch rows_of(const Tensor<float>& x, std::size_t begin, std::size_t end) {
@@ -86,31 +67,17 @@ ReferenceClassifier ReferenceClassifier::load(const fs::path& file, const fs::pa
   rc.file_ = file;
   rc.sha256_ = sha256_file(file);
   rc.state_ = std::make_shared<State>();
-  State& s = *rc.state_;
-  s.spec = run_spec_of_config(summary.config_text, "reference classifier " + file.string());
-  s.plugin = load_plugin(s.spec.plugin);
-  const ModelDescription& d = s.plugin->info().description;
-  rc.plugin_ = d.name;
-  if (!(d.capabilities & kClassifies)) {
-    throw ConfigError("reference classifier " + file.string() + " is a run of plugin '" + d.name +
-                      "', which cannot classify (capabilities: " + capabilities_str(d.capabilities) +
+  const std::string origin = "reference classifier " + file.string();
+  rc.state_->run = load_model_from_run(file, summary, data_path, origin, [&](const ModelDescription& d) {
+    if (d.capabilities & kClassifies) return;
+    throw ConfigError(origin + " is a run of plugin '" + d.name + "', which cannot classify (capabilities: " +
+                      capabilities_str(d.capabilities) +
                       "); use a finished run of a plugin with 'classifies', e.g. experiments/reference/fashion_classifier.toml");
-  }
-  const Params params = resolve_model_params(s.spec, d.schema);
-  rc.data_ = data_info_of(s.spec.data_name, data_path, s.spec.seed);
-  s.optimizers = std::make_unique<OptimizerSet>(s.spec, 1);
-  s.model = s.plugin->create();
-  HarnessInitContext ctx(params, rc.data_, s.spec.seed, *s.optimizers, d);  // its init draws are overwritten below
-  call_plugin(d.name, [&] { s.model->init(ctx); });
-  const Checkpoint c = read_checkpoint(file);
-  rc.id_ = classifier_identity(summary.config_text, c);
-  try {
-    for (auto& p : s.model->parameters()) from_checkpoint(c, "params/" + p.name, p.variable.mutable_value());
-    for (auto& [name, t] : s.model->buffers()) from_checkpoint(c, "buffers/" + name, *t);
-  } catch (const StoreError& e) {
-    throw StoreError("reference classifier " + file.string() + ": " + e.what());
-  }
-  s.model->set_training(false);
+  });
+  const ModelFromRun& run = *rc.state_->run;
+  rc.plugin_ = run.plugin->info().description.name;
+  rc.data_ = run.data;
+  rc.id_ = classifier_identity(summary.config_text, run.checkpoint);
   return rc;
 }
 
@@ -129,7 +96,7 @@ Tensor<float> ReferenceClassifier::features(const Tensor<float>& x, std::size_t 
   for (std::size_t begin = 0; begin < n; begin += batch_size) {
     const std::size_t end = std::min(n, begin + batch_size);
     const Batch b = rows_of(x, begin, end);
-    const Tensor<float> f = call_plugin(plugin_, [&] { return state_->model->features(b); });  // (b, F)
+    const Tensor<float> f = call_plugin(plugin_, [&] { return state_->run->built.model->features(b); });  // (b, F)
     const std::size_t width = f.shape()[1];
     if (begin == 0) out = Tensor<float>::from_shape({n, width});
     std::copy(f.data(), f.data() + f.size(), out.data() + begin * width);
@@ -144,7 +111,7 @@ std::vector<std::int32_t> ReferenceClassifier::predict(const Tensor<float>& x, s
   out.reserve(n);
   for (std::size_t begin = 0; begin < n; begin += batch_size) {
     const Batch b = rows_of(x, begin, std::min(n, begin + batch_size));
-    const Tensor<float> logits = call_plugin(plugin_, [&] { return state_->model->classify(b); });  // (b, C)
+    const Tensor<float> logits = call_plugin(plugin_, [&] { return state_->run->built.model->classify(b); });  // (b, C)
     const std::size_t c = logits.shape()[1];
     for (std::size_t i = 0; i < logits.shape()[0]; ++i) {
       const float* row = logits.data() + i * c;
