@@ -63,6 +63,8 @@ void apply(hid_t file, const RunWriter::Pending& pending, const fs::path& path) 
   append_series(eval, pending.eval, 64, path);
   write_metric_attrs(eval, pending.eval_attrs, path);
   write_metric_attrs(train, pending.train_attrs, path);
+  seal_blocks(file, train_group, path);
+  seal_blocks(file, eval_group, path);
   for (const auto& [name, rows] : pending.images) append_images(images, name, rows, path);
   if (pending.checkpoint) write_checkpoint(file, *pending.checkpoint, path);
 }
