@@ -259,7 +259,7 @@ void fault_try(Tally& t, const ProcessOptions& o, const std::string& kind, int i
     const Outcome r = wait_outcome(pid, log);
     if (!must_not_crash(r, kind)) return;
     const bool stopped = r.code == 128 + (kind == "sigterm" ? SIGTERM : SIGINT);
-    if (kind == "sigterm" && r.code != 0 && (!stopped || r.output.find("to resume") == std::string::npos)) {
+    if (kind == "sigterm" && r.code != 0 && (!stopped || r.output.find("Resume with the same command: genlab run") == std::string::npos)) {
       ++t.unclear;
       t.note(what + ": SIGTERM gave exit " + std::to_string(r.code) + " without how to resume: " + r.output.substr(0, 300));
     }
