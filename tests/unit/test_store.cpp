@@ -616,6 +616,26 @@ TEST_CASE("store: a resume that cuts a block inside keeps every block checksum v
   CHECK_THROWS_WITH_AS(read_run(file), doctest::Contains("series /train/loss block 1 checksum mismatch (rows 4..7"), StoreError);
 }
 
+TEST_CASE("store: a resume that re-fills the cut rows to the same length gets new block checksums") {
+  TempDir dir("store");
+  const fs::path file = dir.path() / "run.h5";
+  blocks_run(file);
+  {
+    RunWriter resumed = RunWriter::open_existing(file);
+    resumed.truncate_after(6);
+    for (std::int64_t s = 7; s <= 10; ++s) resumed.append_train(s, 0.1 * s, 50.0, {{"loss", 4000.5 + static_cast<double>(s)}});
+    resumed.commit();  // 10 rows before and after: only the truncation tells the blocks changed
+  }
+  const RunSummary s = read_run(file);
+  CHECK(s.train.at("loss")[9] == 4010.5);
+  {
+    RunWriter resumed = RunWriter::open_existing(file);
+    resumed.truncate_after(4);  // exactly at a block end, nothing appended
+    resumed.commit();
+  }
+  CHECK(read_run(file).train.at("step").size() == 4);
+}
+
 TEST_CASE("store: a run file without block checksums (written before them) is read and resumed unchecked") {
   REQUIRE_MESSAGE(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0,
                   "python3-h5py is not installed (.ci/install-deps installs it)");

@@ -42,6 +42,7 @@ std::map<std::string, AttrMap> read_series_attrs(hid_t group, const std::filesys
 // (the group as read_series returns it), a StoreError naming the file, column and block if not.
 void create_block_sums(hid_t file, const std::filesystem::path& path);
 bool has_block_sums(hid_t file);
+void cut_blocks(hid_t file, const std::string& group, const std::filesystem::path& path);  // after a truncation
 void seal_blocks(hid_t file, const std::string& group, const std::filesystem::path& path);
 void verify_blocks(hid_t file, const std::string& group, const std::map<std::string, std::vector<double>>& series,
                    const std::filesystem::path& path);

@@ -57,6 +57,8 @@ void apply(hid_t file, const RunWriter::Pending& pending, const fs::path& path) 
     truncate_series(train, *pending.truncate_after, path);
     truncate_series(eval, *pending.truncate_after, path);
     truncate_images(images, *pending.truncate_after, path);
+    cut_blocks(file, train_group, path);  // else a cut re-filled to the same length would keep its old checksums
+    cut_blocks(file, eval_group, path);
   }
   h5::write_attrs(file, pending.root_attrs, path);
   append_series(train, pending.train, 1024, path);

@@ -8,6 +8,7 @@
 #include "store/h5_extendible.hpp"
 #include "store/run_layout.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace genlab::store_detail {
@@ -76,24 +77,28 @@ void create_block_sums(hid_t file, const std::filesystem::path& path) {
 
 bool has_block_sums(hid_t file) { return h5::exists(file, sums_group); }
 
+void cut_blocks(hid_t file, const std::string& group, const std::filesystem::path& path) {
+  if (!has_block_sums(file)) return;
+  const h5::Id series = h5::open_group(file, group, path);
+  const auto rows = static_cast<std::int64_t>(h5::row_count(h5::open_dataset(series, step_column, path), path));
+  std::vector<std::int64_t> ends = read_ends(file, group, path);
+  while (!ends.empty() && ends.back() > rows) ends.pop_back();  // a cut block's rest joins the next block
+  write_ends(file, group, ends, path);
+}
+
 void seal_blocks(hid_t file, const std::string& group, const std::filesystem::path& path) {
   if (!has_block_sums(file)) return;  // a file from before block checksums stays unchecked
   const h5::Id series = h5::open_group(file, group, path);
   const auto rows = static_cast<std::int64_t>(h5::row_count(h5::open_dataset(series, step_column, path), path));
   std::vector<std::int64_t> ends = read_ends(file, group, path);
-  std::size_t kept = 0;  // blocks that still lie wholly within the rows (a truncation cuts the rest)
-  while (kept < ends.size() && ends[kept] <= rows) ++kept;
-  const bool changed = kept < ends.size() || (kept == 0 ? 0 : ends[kept - 1]) < rows;
-  ends.resize(kept);
-  if ((ends.empty() ? 0 : ends.back()) < rows) ends.push_back(rows);  // the new rows (or a cut block's rest)
-  if (changed) write_ends(file, group, ends, path);
+  while (!ends.empty() && ends.back() > rows) ends.pop_back();
+  const std::size_t kept = ends.size();  // blocks sealed before (cut_blocks dropped those a truncation cut)
+  if ((ends.empty() ? 0 : ends.back()) < rows) ends.push_back(rows);  // the rows since: one new block
+  write_ends(file, group, ends, path);
   const h5::Id sums = h5::open_group(file, column_sums(group), path);
-  for (const std::string& column : h5::children(series, path)) {
-    if (!h5::exists(sums, column)) {
-      write_digests(file, group, column, ends, 0, path);  // a new column: every block
-    } else if (changed) {
-      write_digests(file, group, column, ends, kept, path);
-    }
+  for (const std::string& column : h5::children(series, path)) {  // a new column gets every block
+    const hsize_t stored = h5::exists(sums, column) ? h5::row_count(h5::open_dataset(sums, column, path), path) : 0;
+    write_digests(file, group, column, ends, std::min<std::size_t>(stored, kept), path);
   }
 }
 
