@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 
 struct Tally {
   int tries = 0, crashes = 0, unclear = 0, lost = 0;
+  int before_start = 0;  // signals that came before genlab installed its handlers (nothing written yet)
   std::vector<std::string> examples;  // the first few problems, to reproduce
   void note(const std::string& what) {
     if (examples.size() < 5) examples.push_back(what);
@@ -29,6 +30,7 @@ struct Tally {
 
 struct Outcome {
   int code = 0;         // exit code, or 128 + signal
+  bool signaled = false;  // ended by a signal (not an exit)
   std::string output;   // stdout + stderr
 };
 
@@ -68,6 +70,7 @@ inline Outcome wait_outcome(pid_t pid, const fs::path& log) {
   }
   Outcome o;
   o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  o.signaled = WIFSIGNALED(status);
   o.output = read_bytes(log);
   return o;
 }
@@ -102,6 +105,10 @@ inline void classify(Tally& t, const Outcome& o, const std::string& must_name, c
 inline void report(const std::string& name, const Tally& t) {
   std::cout << "campaign " << name << ": " << t.tries << " tries, " << t.crashes << " crashes/hangs, " << t.unclear
             << " unclear errors, " << t.lost << " data lost\n";
+  if (t.before_start > 0) {
+    std::cout << "  (" << t.before_start << " signals came during start-up, before genlab's handlers: the default action "
+              << "ended it before it wrote anything)\n";
+  }
   for (const auto& e : t.examples) std::cout << "  e.g. " << e << "\n";
 }
 

@@ -259,6 +259,12 @@ void fault_try(Tally& t, const ProcessOptions& o, const std::string& kind, int i
     const Outcome r = wait_outcome(pid, log);
     if (!must_not_crash(r, kind)) return;
     const bool stopped = r.code == 128 + (kind == "sigterm" ? SIGTERM : SIGINT);
+    if (r.signaled && stopped && files_with(folder, ".h5").empty()) {  // before cmd_run installed its handlers
+      if (o.verbose) std::cout << "  " << what << ": the signal came during start-up (default action, nothing written)\n";
+      ++t.before_start;
+      finish_and_compare(t, o, exp, folder, reference, what);
+      return;
+    }
     if (kind == "sigterm" && r.code != 0 && (!stopped || r.output.find("Resume with the same command: genlab run") == std::string::npos)) {
       ++t.unclear;
       t.note(what + ": SIGTERM gave exit " + std::to_string(r.code) + " without how to resume: " + r.output.substr(0, 300));
