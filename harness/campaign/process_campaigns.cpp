@@ -250,7 +250,9 @@ void fault_try(Tally& t, const ProcessOptions& o, const std::string& kind, int i
     }
   } else if (kind == "sigterm" || kind == "sigint2") {  // at a random moment of the run
     const pid_t pid = spawn({o.cli, "run", exp, "--no-progress"}, log, 600);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 700));
+    const auto deadline = Clock::now() + std::chrono::seconds(60);  // once the run has begun (its file exists)
+    while (files_with(folder, ".h5").empty() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 500));
     ::kill(pid, kind == "sigterm" ? SIGTERM : SIGINT);
     if (kind == "sigint2") {
       std::this_thread::sleep_for(std::chrono::milliseconds(1100 + rng() % 300));
