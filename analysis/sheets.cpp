@@ -73,7 +73,13 @@ SheetTile tile_of(const Analysis& a, const Group& g, const std::string& name) {
     const auto& steps = r->data.image_steps.at(name);
     std::vector<std::size_t> shape;
     ImageGrid img;
-    img.pixels = read_image(r->file, name, steps.size() - 1, &shape);
+    try {
+      img.pixels = read_image_isolated(r->file, name, steps.size() - 1, &shape);  // a corrupt file: an error, not a crash
+    } catch (const StoreError& e) {
+      t.caption = "image unreadable";
+      t.unreadable = e.what();
+      return t;
+    }
     img.height = shape.at(0);
     img.width = shape.at(1);
     img.channels = shape.size() > 2 ? shape[2] : 1;
@@ -156,6 +162,7 @@ SheetResult write_sheet(const Gnuplot& gp, const Analysis& a, const std::string&
   for (const SheetTile& t : tiles) {
     result.images += t.image.has_value();
     result.labels.push_back(t.label);
+    if (!t.unreadable.empty()) result.warning += (result.warning.empty() ? "" : "; ") + ("skipped: " + t.unreadable);
   }
   if (result.images == 0) throw Error("no run has an image '" + name + "'");
   const SheetLayout layout = layout_sheet(tiles, cols);
@@ -163,7 +170,7 @@ SheetResult write_sheet(const Gnuplot& gp, const Analysis& a, const std::string&
   result.height = layout.mosaic.height;
   if (!gp.available()) {
     write_png(png, layout.mosaic);
-    result.warning = gp.missing_message() + " (sheet " + png.string() + " written without labels)";
+    result.warning += (result.warning.empty() ? "" : "; ") + gp.missing_message() + " (sheet " + png.string() + " written without labels)";
     return result;
   }
   ScratchDir scratch;

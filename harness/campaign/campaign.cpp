@@ -1,8 +1,8 @@
-// genlab-campaign: seeded mutation campaigns (docs/RELIABILITY.md), each printing tries /
-// crashes or hangs / unclear errors / data lost: specs (mutated experiment files -> validate and
-// run --dry-run), idx (mutated IDX files -> load_data in a child), runfiles (bit-flipped or
-// truncated run files -> show and analyze). It is not a coverage-guided fuzzer (no libFuzzer or
-// AFL++) and writes nothing but its own temporary folder.
+// genlab-campaign: seeded campaigns (docs/RELIABILITY.md), each printing tries / crashes or
+// hangs / unclear errors / data lost: specs (mutated experiment files -> validate and run
+// --dry-run), idx (mutated IDX files -> load_data in a child), runfiles (bit-flipped or truncated
+// run files -> show and analyze), and kill / faults (process_campaigns.cpp). It is not a
+// coverage-guided fuzzer (fuzz/ holds the libFuzzer targets) and writes only its temporary folder.
 #include <CLI/CLI.hpp>
 #include <signal.h>
 #include <sys/wait.h>
@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "campaign_support.hpp"
 #include "genlab/data.hpp"
 #include "genlab/error.hpp"
 #include "genlab/store.hpp"
@@ -26,68 +27,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Tally {
-  int tries = 0, crashes = 0, unclear = 0, lost = 0;
-  std::vector<std::string> examples;  // the first few problems, to reproduce
-  void note(const std::string& what) {
-    if (examples.size() < 5) examples.push_back(what);
-  }
-};
-
-struct Outcome {
-  int code = 0;         // exit code, or 128 + signal
-  std::string output;   // stdout + stderr
-};
-
-// Runs argv with a wall-clock limit; output captured through a file.
-Outcome run_limited(const std::vector<std::string>& args, const fs::path& log, int seconds) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    std::FILE* out = std::freopen(log.c_str(), "w", stdout);
-    (void)out;
-    ::dup2(STDOUT_FILENO, STDERR_FILENO);
-    ::alarm(static_cast<unsigned>(seconds));  // SIGALRM ends a hang; counted as a hang
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  Outcome o;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::ifstream in(log);
-  o.output.assign(std::istreambuf_iterator<char>(in), {});
-  return o;
-}
-
-// A message a user cannot act on: internal names, allocation failures, "other error".
-bool unclear(const Outcome& o, const std::string& must_name) {
-  if (o.code == 6) return true;
-  for (const char* bad : {"bad_alloc", "std::", "basic_string", "RunWriter::", "vector::"}) {
-    if (o.output.find(bad) != std::string::npos) return true;
-  }
-  return o.code != 0 && !must_name.empty() && o.output.find(must_name) == std::string::npos;
-}
-
-void classify(Tally& t, const Outcome& o, const std::string& must_name, const std::string& what) {
-  ++t.tries;
-  if (o.code >= 128) {
-    ++t.crashes;
-    t.note(what + ": exit " + std::to_string(o.code));
-  } else if (unclear(o, must_name)) {
-    ++t.unclear;
-    t.note(what + ": " + o.output.substr(0, 300));
-  }
-}
-
-std::string read_bytes(const fs::path& f) {
-  std::ifstream in(f, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void write_bytes(const fs::path& f, const std::string& b) { std::ofstream(f, std::ios::binary) << b; }
+using namespace genlab::campaign;
 
 // One mutation of a text: flip bytes, cut, duplicate or splice in a hostile token.
 std::string mutate_text(std::string s, std::mt19937_64& rng) {
@@ -142,6 +82,12 @@ Tally idx_campaign(const fs::path& data, const fs::path& work, int tries, std::m
     char buffer[65536];
     for (int got; (got = gzread(in, buffer, sizeof buffer)) > 0;) plain.append(buffer, static_cast<std::size_t>(got));
     gzclose(in);
+  }
+  {  // decode the unchanged files once here: each forked try re-reads only the mutated one (cached by size and mtime)
+    genlab::DataOptions o;
+    o.name = "fashion_mnist";
+    o.path = folder;
+    genlab::load_data(o, 0);
   }
   for (int i = 0; i < tries; ++i) {
     std::string b = plain;
@@ -211,12 +157,6 @@ Tally runfiles_campaign(const std::string& cli, const fs::path& run_file, const 
   return t;
 }
 
-void report(const std::string& name, const Tally& t) {
-  std::cout << "campaign " << name << ": " << t.tries << " tries, " << t.crashes << " crashes/hangs, " << t.unclear
-            << " unclear errors, " << t.lost << " data lost\n";
-  for (const auto& e : t.examples) std::cout << "  e.g. " << e << "\n";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -224,7 +164,15 @@ int main(int argc, char** argv) {
   std::string which, cli, seeds_dir = "experiments", data = "/usr/share/datasets/fashion-mnist", run_file;
   int tries = 200;
   std::uint64_t seed = 1;
-  app.add_option("campaign", which, "specs, idx or runfiles")->required()->check(CLI::IsMember({"specs", "idx", "runfiles"}));
+  ProcessOptions process;
+  std::string fault_plugin;
+  app.add_option("campaign", which, "specs, idx, runfiles, kill or faults")
+      ->required()
+      ->check(CLI::IsMember({"specs", "idx", "runfiles", "kill", "faults"}));
+  app.add_option("--fault-plugin", fault_plugin, "faults: the fixture libgenlab_fault.so (default: the build's test_plugins/)");
+  app.add_option("--kinds", process.kinds, "faults: full_disk, read_only, concurrent, crash, throw, sigterm, sigint2 (default: all)")
+      ->delimiter(',');
+  app.add_flag("--verbose", process.verbose, "kill, faults: a line per try");
   app.add_option("--genlab", cli, "the genlab binary (default: beside this one)");
   app.add_option("--tries", tries, "mutations to try")->capture_default_str();
   app.add_option("--seed", seed, "seed of the mutations")->capture_default_str();
@@ -232,7 +180,8 @@ int main(int argc, char** argv) {
   app.add_option("--data", data, "Fashion-MNIST folder (idx)")->capture_default_str();
   app.add_option("--run-file", run_file, "run file to mutate (runfiles)");
   CLI11_PARSE(app, argc, argv);
-  if (cli.empty()) cli = (fs::read_symlink("/proc/self/exe").parent_path() / "genlab").string();
+  const fs::path bin = fs::read_symlink("/proc/self/exe").parent_path();
+  if (cli.empty()) cli = (bin / "genlab").string();
   const fs::path work = fs::temp_directory_path() / ("genlab-campaign-" + std::to_string(::getpid()));
   fs::create_directories(work);
   std::mt19937_64 rng(seed);
@@ -240,6 +189,12 @@ int main(int argc, char** argv) {
   try {
     if (which == "specs") t = specs_campaign(cli, seeds_dir, work, tries, rng);
     if (which == "idx") t = idx_campaign(data, work, tries, rng);
+    process.cli = cli;
+    process.work = work;
+    process.tries = tries;
+    process.fault_plugin = fault_plugin.empty() ? bin.parent_path() / "test_plugins" / "libgenlab_fault.so" : fs::path(fault_plugin);
+    if (which == "kill") t = kill_campaign(process, rng);
+    if (which == "faults") t = faults_campaign(process, rng);
     if (which == "runfiles") {
       if (run_file.empty()) throw genlab::Error("runfiles: give --run-file (a run file to mutate)");
       t = runfiles_campaign(cli, run_file, work, tries, rng);

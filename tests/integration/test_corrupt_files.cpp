@@ -85,3 +85,22 @@ TEST_CASE("corrupt files: a short seeded spec campaign (genlab-campaign specs) f
   CHECK(r.exit_code == 0);
   CHECK(r.output.find("campaign specs: 120 tries, 0 crashes/hangs, 0 unclear errors, 0 data lost") != std::string::npos);
 }
+
+TEST_CASE("campaigns: a short seeded kill -9 campaign (genlab-campaign kill) leaves every file readable and every resume exact") {
+  const auto r = run_command(std::string(GENLAB_CAMPAIGN) + " kill --tries 3 --seed 14 --verbose --genlab " + GENLAB_CLI);
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("campaign kill: 3 tries, 0 crashes/hangs, 0 unclear errors, 0 data lost") != std::string::npos);
+  CHECK(r.output.find("kills landed in: training ") != std::string::npos);
+}
+
+TEST_CASE("campaigns: a short seeded fault campaign (genlab-campaign faults, one try of each kind) finds no crash or lost data") {
+  const auto r = run_command(std::string(GENLAB_CAMPAIGN) + " faults --tries 7 --seed 14 --verbose --genlab " + GENLAB_CLI +
+                             " --fault-plugin " + GENLAB_TEST_PLUGIN_DIR + "/libgenlab_fault.so");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("campaign faults: 7 tries, 0 crashes/hangs, 0 unclear errors, 0 data lost") != std::string::npos);
+  for (const char* kind : {"full_disk0", "read_only1", "concurrent2", "crash3", "throw4", "sigterm5", "sigint26"}) {
+    CHECK_MESSAGE(r.output.find(std::string("faults ") + kind) != std::string::npos, kind);
+  }
+}

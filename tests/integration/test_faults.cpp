@@ -362,3 +362,35 @@ TEST_CASE("faults: a corrupt checkpoint fails its cell naming the file, and --re
   const std::string diff = compare_runs(h5_files(dir / "reference").at(0), file);
   CHECK_MESSAGE(diff == "", diff);
 }
+
+TEST_CASE("faults: a flipped bit in a committed /train block fails its cell naming file and series, and --restart-unresumable starts it anew") {
+  REQUIRE_MESSAGE(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0,
+                  "python3-h5py is not installed (.ci/install-deps installs it)");
+  TempDir dir("badblock");
+  const std::string reference = fault_experiment(dir, "reference", "");
+  REQUIRE(run_cli("run " + reference).exit_code == 0);
+  const std::string exp = fault_experiment(dir, "bad", "");
+  REQUIRE(run_cli("run " + exp + " --set run.stop_after_steps=15").exit_code == 0);
+  const fs::path file = h5_files(dir / "bad").at(0);
+  // One bit of row 3 of /train/step, flipped in the bytes on disk (as the disk would do it).
+  const std::string flip = "/usr/bin/python3 -c \"import h5py; f = h5py.File('" + file.string() +
+                           "', 'r'); at = f['train/step'].id.get_chunk_info(0).byte_offset + 3 * 8; f.close(); "
+                           "g = open('" + file.string() + "', 'r+b'); g.seek(at); b = g.read(1); g.seek(at); "
+                           "g.write(bytes([b[0] ^ 1])); g.close()\"";
+  REQUIRE(std::system(flip.c_str()) == 0);
+  const auto shown = run_cli("show " + file.string());
+  CHECK(shown.exit_code != 0);
+  CHECK_MESSAGE(shown.output.find(file.string() + ": series /train/step block 0 checksum mismatch") != std::string::npos, shown.output);
+  const auto refused = run_cli("run " + exp + " --no-progress");
+  INFO(refused.output);
+  CHECK(refused.exit_code != 0);
+  CHECK(refused.output.find(file.string() + ": series /train/step block 0 checksum mismatch") != std::string::npos);
+  CHECK(refused.output.find("--restart-unresumable") != std::string::npos);
+  const auto restarted = run_cli("run " + exp + " --no-progress --restart-unresumable");
+  INFO(restarted.output);
+  CHECK(restarted.exit_code == 0);
+  CHECK(fs::exists(file.string() + ".unresumable"));
+  CHECK(status_of(file) == "finished");
+  const std::string diff = compare_runs(h5_files(dir / "reference").at(0), file);
+  CHECK_MESSAGE(diff == "", diff);
+}

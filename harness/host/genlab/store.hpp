@@ -128,6 +128,10 @@ Checkpoint read_checkpoint(const std::filesystem::path& path, std::int64_t* step
 // Grid `index` of /images/<name>; `shape` receives (H, W) or (H, W, C).
 std::vector<std::uint8_t> read_image(const std::filesystem::path& path, const std::string& name, std::size_t index,
                                      std::vector<std::size_t>* shape = nullptr);
+// The same in an isolated reader process (as read_run_isolated): a file that crashes or hangs
+// HDF5 is a StoreError "<file>: <reason>", never a crash of the caller.
+std::vector<std::uint8_t> read_image_isolated(const std::filesystem::path& path, const std::string& name, std::size_t index,
+                                              std::vector<std::size_t>* shape = nullptr, double timeout_s = 20);
 
 // "" when two run files hold bitwise-identical metrics (train series except samples_per_s, eval
 // series) and checkpoints; otherwise what differs first ("eval/loss differs").

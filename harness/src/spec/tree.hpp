@@ -15,6 +15,8 @@
 
 namespace genlab::spec {
 
+struct NodeEntry;  // (key, value) of a table; a struct because clang rejects std::pair of an incomplete Node
+
 struct Node {
   enum class Kind { Table, Array, Bool, Int, Float, String, DateTime };
   Kind kind = Kind::Table;
@@ -25,7 +27,7 @@ struct Node {
   double real = 0.0;
   std::string text;  // String, or the TOML spelling of a date/time
   std::vector<Node> items;                             // Array
-  std::vector<std::pair<std::string, Node>> entries;   // Table, in reading order
+  std::vector<NodeEntry> entries;                      // Table, in reading order
 
   bool is_table() const { return kind == Kind::Table; }
   const Node* find(std::string_view key) const;
@@ -33,6 +35,12 @@ struct Node {
   // Replaces the entry in place (keeping its position) or appends it.
   Node& put(const std::string& key, Node value);
   bool erase(std::string_view key);
+};
+
+struct NodeEntry {
+  NodeEntry(std::string key, Node value) : first(std::move(key)), second(std::move(value)) {}
+  std::string first;
+  Node second;
 };
 
 Node make_table(const Location& at);

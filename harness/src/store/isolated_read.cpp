@@ -1,8 +1,8 @@
-// read_runs_isolated (store.hpp): read_run in a forked worker process that sends each summary
-// back through a pipe. HDF5 cannot be made safe against corrupt metadata in-process (bit flips
-// crash or hang it), so a file that kills or hangs the worker is reported unreadable and a new
-// worker carries on with the next file. One fork per batch (and per crash), not per file.
-// It does not retry a file, nor read checkpoints or images.
+// read_runs_isolated and read_image_isolated (store.hpp): read_run / read_image in a forked
+// worker process that sends each result back through a pipe. HDF5 cannot be made safe against
+// corrupt metadata in-process (bit flips crash or hang it), so a file that kills or hangs the
+// worker is reported unreadable and a new worker carries on with the next file. One fork per
+// batch (and per crash), not per file. It does not retry a file, nor read checkpoints.
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 
 #include "genlab/error.hpp"
 #include "genlab/runner.hpp"
@@ -41,13 +42,22 @@ std::string header(std::uint64_t index, std::uint64_t ok, std::uint64_t length) 
   return h;
 }
 
-[[noreturn]] void worker(const std::vector<fs::path>& files, std::size_t first, int fd) {
+// The bytes a worker sends back for file i (or throws what it reports as the error).
+using Work = std::function<std::string(std::size_t)>;
+
+// One result per file: ok and the bytes of Work, or !ok and "<file>: <reason>".
+struct Result {
+  bool ok = false;
+  std::string body;
+};
+
+[[noreturn]] void worker(const Work& work, std::size_t count, std::size_t first, int fd) {
   ::signal(SIGPIPE, SIG_DFL);
-  for (std::size_t i = first; i < files.size(); ++i) {
+  for (std::size_t i = first; i < count; ++i) {
     std::string body;
     std::uint64_t ok = 1;
     try {
-      body = store_detail::encode_summary(read_run(files[i]));
+      body = work(i);
     } catch (const std::exception& e) {
       body = e.what();
       ok = 0;
@@ -64,8 +74,8 @@ std::string how_it_ended(int status) {
 
 // Runs one worker from file `first` on; fills results until the worker ends. Returns the index
 // of the file it died on (files.size() when it finished them all).
-std::size_t run_worker(const std::vector<fs::path>& files, std::size_t first, double timeout_s,
-                       std::vector<IsolatedRead>& results) {
+std::size_t run_worker(const Work& work, const std::vector<fs::path>& files, std::size_t first, double timeout_s,
+                       std::vector<Result>& results) {
   int fds[2];
   if (::pipe(fds) != 0) throw StoreError(std::string("cannot create a pipe for the isolated reader: ") + std::strerror(errno));
   const pid_t pid = ::fork();
@@ -76,7 +86,7 @@ std::size_t run_worker(const std::vector<fs::path>& files, std::size_t first, do
   }
   if (pid == 0) {
     ::close(fds[0]);
-    worker(files, first, fds[1]);
+    worker(work, files.size(), first, fds[1]);
   }
   ::close(fds[1]);
   std::string buffer;
@@ -108,12 +118,7 @@ std::size_t run_worker(const std::vector<fs::path>& files, std::size_t first, do
       if (buffer.size() - 24 < length) break;
       const std::string body = buffer.substr(24, length);
       buffer.erase(0, 24 + length);
-      IsolatedRead& r = results.at(index);
-      if (ok != 0) {
-        r.summary = store_detail::decode_summary(body);
-      } else {
-        r.error = body;
-      }
+      results.at(index) = Result{ok != 0, body};
       next = index + 1;
       last = std::chrono::steady_clock::now();
     }
@@ -123,7 +128,7 @@ std::size_t run_worker(const std::vector<fs::path>& files, std::size_t first, do
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (next < files.size()) {
-    results[next].error = files[next].string() + ": " +
+    results[next].body = files[next].string() + ": " +
                           (timed_out ? "reading it took over " + std::to_string(static_cast<int>(timeout_s)) +
                                            " s (the reader was stopped)"
                                      : how_it_ended(status)) +
@@ -131,13 +136,70 @@ std::size_t run_worker(const std::vector<fs::path>& files, std::size_t first, do
   }
   return next;
 }
+
+// Work(i) for every file, each in a worker process (a new one after a crash or hang).
+std::vector<Result> run_isolated(const Work& work, const std::vector<fs::path>& files, double timeout_s) {
+  std::vector<Result> results(files.size());
+  std::size_t next = 0;
+  while (next < files.size()) next = run_worker(work, files, next, timeout_s, results) + 1;
+  return results;
+}
+
+// An image grid as bytes: [u64 rank][u64 dims...][pixels].
+std::string encode_image(const std::vector<std::uint8_t>& pixels, const std::vector<std::size_t>& shape) {
+  std::string out(8 * (1 + shape.size()), '\0');
+  const std::uint64_t rank = shape.size();
+  std::memcpy(out.data(), &rank, 8);
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    const std::uint64_t d = shape[i];
+    std::memcpy(out.data() + 8 * (1 + i), &d, 8);
+  }
+  return out.append(pixels.begin(), pixels.end());
+}
+
+std::vector<std::uint8_t> decode_image(const std::string& bytes, std::vector<std::size_t>* shape) {
+  std::uint64_t rank = 0;
+  if (bytes.size() < 8 || (std::memcpy(&rank, bytes.data(), 8), rank > 3) || bytes.size() < 8 * (1 + rank)) {
+    throw StoreError("isolated reader: malformed image message");
+  }
+  std::vector<std::size_t> dims(rank);
+  std::size_t n = 1;
+  for (std::size_t i = 0; i < rank; ++i) {
+    std::uint64_t d = 0;
+    std::memcpy(&d, bytes.data() + 8 * (1 + i), 8);
+    dims[i] = d;
+    n *= d;
+  }
+  if (bytes.size() != 8 * (1 + rank) + n) throw StoreError("isolated reader: malformed image message");
+  if (shape != nullptr) *shape = dims;
+  return std::vector<std::uint8_t>(bytes.begin() + static_cast<std::ptrdiff_t>(8 * (1 + rank)), bytes.end());
+}
 }  // namespace
 
 std::vector<IsolatedRead> read_runs_isolated(const std::vector<fs::path>& files, double timeout_s) {
-  std::vector<IsolatedRead> results(files.size());
-  std::size_t next = 0;
-  while (next < files.size()) next = run_worker(files, next, timeout_s, results) + 1;
-  return results;
+  const Work work = [&](std::size_t i) { return store_detail::encode_summary(read_run(files[i])); };
+  std::vector<IsolatedRead> out(files.size());
+  std::vector<Result> results = run_isolated(work, files, timeout_s);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (results[i].ok) {
+      out[i].summary = store_detail::decode_summary(results[i].body);
+    } else {
+      out[i].error = std::move(results[i].body);
+    }
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> read_image_isolated(const fs::path& path, const std::string& name, std::size_t index,
+                                              std::vector<std::size_t>* shape, double timeout_s) {
+  const Work work = [&](std::size_t) {
+    std::vector<std::size_t> dims;
+    std::vector<std::uint8_t> pixels = read_image(path, name, index, &dims);
+    return encode_image(pixels, dims);
+  };
+  Result r = std::move(run_isolated(work, {path}, timeout_s).at(0));
+  if (!r.ok) throw StoreError(r.body);
+  return decode_image(r.body, shape);
 }
 
 RunSummary read_run_isolated(const fs::path& file, double timeout_s) {

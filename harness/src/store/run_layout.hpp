@@ -36,6 +36,17 @@ void write_metric_attrs(hid_t group, const std::map<std::string, AttrMap>& attrs
 std::map<std::string, std::vector<double>> read_series(hid_t group, const std::filesystem::path& path);
 std::map<std::string, AttrMap> read_series_attrs(hid_t group, const std::filesystem::path& path);
 
+// Block checksums of the series groups (series_checksums.cpp): /series_sha256 of a new file;
+// whether a file has them (files written before them do not, and are read unchecked); closing
+// the rows added (or cut) since the last commit into a block; checking every block of `series`
+// (the group as read_series returns it), a StoreError naming the file, column and block if not.
+void create_block_sums(hid_t file, const std::filesystem::path& path);
+bool has_block_sums(hid_t file);
+void cut_blocks(hid_t file, const std::string& group, const std::filesystem::path& path);  // after a truncation
+void seal_blocks(hid_t file, const std::string& group, const std::filesystem::path& path);
+void verify_blocks(hid_t file, const std::string& group, const std::map<std::string, std::vector<double>>& series,
+                   const std::filesystem::path& path);
+
 // /images/<name> (n, H, W[, C]) uint8 and /images/<name>_step (n,) int64.
 void truncate_images(hid_t group, std::int64_t step, const std::filesystem::path& path);
 void append_images(hid_t group, const std::string& name, const ImageRows& rows, const std::filesystem::path& path);

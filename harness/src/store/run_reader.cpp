@@ -57,6 +57,8 @@ RunSummary read_run(const fs::path& path) {
   const h5::Id eval = h5::open_group(file, eval_group, path);
   summary.train = read_series(train, path);
   summary.eval = read_series(eval, path);
+  verify_blocks(file, train_group, summary.train, path);  // a bad block is reported, never used
+  verify_blocks(file, eval_group, summary.eval, path);
   summary.eval_attrs = read_series_attrs(eval, path);
   summary.train_attrs = read_series_attrs(train, path);
   const h5::Id images = h5::open_group(file, images_group, path);

@@ -57,12 +57,16 @@ void apply(hid_t file, const RunWriter::Pending& pending, const fs::path& path) 
     truncate_series(train, *pending.truncate_after, path);
     truncate_series(eval, *pending.truncate_after, path);
     truncate_images(images, *pending.truncate_after, path);
+    cut_blocks(file, train_group, path);  // else a cut re-filled to the same length would keep its old checksums
+    cut_blocks(file, eval_group, path);
   }
   h5::write_attrs(file, pending.root_attrs, path);
   append_series(train, pending.train, 1024, path);
   append_series(eval, pending.eval, 64, path);
   write_metric_attrs(eval, pending.eval_attrs, path);
   write_metric_attrs(train, pending.train_attrs, path);
+  seal_blocks(file, train_group, path);
+  seal_blocks(file, eval_group, path);
   for (const auto& [name, rows] : pending.images) append_images(images, name, rows, path);
   if (pending.checkpoint) write_checkpoint(file, *pending.checkpoint, path);
 }

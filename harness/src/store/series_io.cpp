@@ -43,6 +43,7 @@ void write_skeleton(hid_t file, const Skeleton& skeleton, const std::filesystem:
   create_series_group(file, train_group, {"epoch", "samples_per_s"}, 1024, path);
   create_series_group(file, eval_group, {"epoch"}, 64, path);
   h5::create_group(file, images_group, path);
+  create_block_sums(file, path);
 }
 
 void check_layout(hid_t file, const std::filesystem::path& path) {

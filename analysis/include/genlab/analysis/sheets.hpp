@@ -20,6 +20,7 @@ struct SheetTile {
   std::string label;    // "beta=0.5 latent_dim=2"
   std::string caption;  // "seed 0, step 4690" or "no image"
   std::optional<ImageGrid> image;
+  std::string unreadable;  // "" or "<file>: why its image could not be read" (the tile stays empty)
 };
 
 struct SheetText {
