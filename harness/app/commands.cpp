@@ -143,6 +143,9 @@ int cmd_run(const RunArgs& args, const std::string& self_exe) {
   const bool taken = !args.only.empty() && outcome.count(RunStatus::Taken) > 0;
   if (running_as_cell()) {  // the parent prints the counts
     if (taken) return kTakenExitCode;
+    const bool done_before = !args.only.empty() && outcome.count(RunStatus::AlreadyFinished) == outcome.results.size() &&
+                             !outcome.results.empty();
+    if (done_before && stop == 0) return kAlreadyFinishedExitCode;
     return stop != 0 ? 128 + stop : outcome.count(RunStatus::Failed) ? kRunsFailed : kOk;
   }
   const int code = report_outcome(outcome, args.only.empty());

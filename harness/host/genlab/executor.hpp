@@ -18,6 +18,10 @@ namespace genlab {
 // The exit code of a child ("--only <id>") that skipped its run because another process holds
 // the run's lock (EX_TEMPFAIL): the parent then reports the run taken, not trained by it.
 inline constexpr int kTakenExitCode = 75;
+// The exit code of a child whose run was already finished when it opened it (another process
+// may have finished it after the parent looked): the parent reports "already finished", not a
+// run of its own.
+inline constexpr int kAlreadyFinishedExitCode = 76;
 
 struct ExecutorOptions {
   int jobs = 1;

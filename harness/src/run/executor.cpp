@@ -126,8 +126,9 @@ RunResult result_from_file(const RunSpec& spec, int wait_status, std::optional<f
   } catch (const Error& e) {
     r.message = e.what();
   }
-  const bool clean_exit = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
-  const bool untouched = before && before == written_at(spec.output_file);
+  const bool found_finished = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == kAlreadyFinishedExitCode;
+  const bool clean_exit = (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) || found_finished;
+  const bool untouched = found_finished || (before && before == written_at(spec.output_file));
   if (status == "finished") r.status = untouched ? RunStatus::AlreadyFinished : RunStatus::Finished;
   else if (status == "diverged") r.status = RunStatus::Diverged;
   else if (status == "interrupted" || stopped_by_signal(wait_status)) r.status = RunStatus::Interrupted;
