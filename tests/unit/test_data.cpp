@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 
+#include "support/fashion_mnist.hpp"
 #include "support/temp_dir.hpp"
 #include "genlab/data.hpp"
 #include "genlab/error.hpp"
@@ -25,15 +26,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path fashion_folder = "/usr/share/datasets/fashion-mnist";
-
-// CI installs dataset-fashion-mnist (.ci/install-deps): a missing data set fails the test that
-// needs it instead of passing without testing anything.
-bool have_fashion_mnist() {
-  const bool present = fs::exists(fashion_folder / "train-images-idx3-ubyte.gz");
-  CHECK_MESSAGE(present, "Fashion-MNIST is not installed (.ci/install-deps installs dataset-fashion-mnist)");
-  return present;
-}
+using testing::fashion_folder;
+using testing::have_fashion_mnist;
 
 using genlab::testing::TempDir;
 

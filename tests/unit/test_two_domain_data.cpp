@@ -13,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include "support/fashion_mnist.hpp"
 #include "genlab/data.hpp"
 #include "genlab/error.hpp"
 
@@ -21,13 +22,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path fashion_folder = "/usr/share/datasets/fashion-mnist";
-
-bool have_fashion_mnist() {
-  const bool present = fs::exists(fashion_folder / "train-images-idx3-ubyte.gz");
-  CHECK_MESSAGE(present, "Fashion-MNIST is not installed (.ci/install-deps installs dataset-fashion-mnist)");
-  return present;
-}
+using testing::fashion_folder;
+using testing::have_fashion_mnist;
 
 DataOptions options(const std::string& name, std::size_t limit = 2000) {
   DataOptions o;
