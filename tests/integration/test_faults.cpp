@@ -336,9 +336,28 @@ TEST_CASE("faults: resume refuses a run whose plugin file changed, unless --allo
   CHECK(attr_to_string(s.attrs.at("resumed_with_changed_code")).find("plugin_sha256 was ") != std::string::npos);
 }
 
-TEST_CASE("faults: a corrupt checkpoint fails its cell naming the file, and --restart-unresumable starts it anew") {
+namespace {
+// The run files are edited with Debian's python3-h5py (installed by .ci/install-deps).
+void require_h5py() {
   REQUIRE_MESSAGE(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0,
                   "python3-h5py is not installed (.ci/install-deps installs it)");
+}
+
+// `run --restart-unresumable` of the damaged run `file` of experiment `exp`: it sets the old file
+// aside as .unresumable, trains anew, and ends bitwise equal to the run in dir/reference.
+void check_restart_equals_reference(const TempDir& dir, const std::string& exp, const fs::path& file) {
+  const auto restarted = run_cli("run " + exp + " --no-progress --restart-unresumable");
+  INFO(restarted.output);
+  CHECK(restarted.exit_code == 0);
+  CHECK(fs::exists(file.string() + ".unresumable"));
+  CHECK(status_of(file) == "finished");
+  const std::string diff = compare_runs(h5_files(dir / "reference").at(0), file);
+  CHECK_MESSAGE(diff == "", diff);
+}
+}  // namespace
+
+TEST_CASE("faults: a corrupt checkpoint fails its cell naming the file, and --restart-unresumable starts it anew") {
+  require_h5py();
   TempDir dir("badckpt");
   const std::string reference = fault_experiment(dir, "reference", "");
   REQUIRE(run_cli("run " + reference).exit_code == 0);
@@ -354,18 +373,11 @@ TEST_CASE("faults: a corrupt checkpoint fails its cell naming the file, and --re
   CHECK(refused.output.find(file.string() + ": cannot resume from /checkpoint: ") != std::string::npos);
   CHECK(refused.output.find("sha256") != std::string::npos);
   CHECK(status_of(file) == "failed");
-  const auto restarted = run_cli("run " + exp + " --no-progress --restart-unresumable");
-  INFO(restarted.output);
-  CHECK(restarted.exit_code == 0);
-  CHECK(fs::exists(file.string() + ".unresumable"));
-  CHECK(status_of(file) == "finished");
-  const std::string diff = compare_runs(h5_files(dir / "reference").at(0), file);
-  CHECK_MESSAGE(diff == "", diff);
+  check_restart_equals_reference(dir, exp, file);
 }
 
 TEST_CASE("faults: a flipped bit in a committed /train block fails its cell naming file and series, and --restart-unresumable starts it anew") {
-  REQUIRE_MESSAGE(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0,
-                  "python3-h5py is not installed (.ci/install-deps installs it)");
+  require_h5py();
   TempDir dir("badblock");
   const std::string reference = fault_experiment(dir, "reference", "");
   REQUIRE(run_cli("run " + reference).exit_code == 0);
@@ -386,11 +398,5 @@ TEST_CASE("faults: a flipped bit in a committed /train block fails its cell nami
   CHECK(refused.exit_code != 0);
   CHECK(refused.output.find(file.string() + ": series /train/step block 0 checksum mismatch") != std::string::npos);
   CHECK(refused.output.find("--restart-unresumable") != std::string::npos);
-  const auto restarted = run_cli("run " + exp + " --no-progress --restart-unresumable");
-  INFO(restarted.output);
-  CHECK(restarted.exit_code == 0);
-  CHECK(fs::exists(file.string() + ".unresumable"));
-  CHECK(status_of(file) == "finished");
-  const std::string diff = compare_runs(h5_files(dir / "reference").at(0), file);
-  CHECK_MESSAGE(diff == "", diff);
+  check_restart_equals_reference(dir, exp, file);
 }
