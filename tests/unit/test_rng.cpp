@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <vector>
 
+#include "genlab/blas.hpp"
 #include "genlab/rng.hpp"
 
 using namespace genlab;
@@ -209,4 +211,27 @@ TEST_CASE("rng: tensor fills have the requested shape and moments and are reprod
   const Tensor<double> bits = a.bernoulli_tensor<double>({100000}, 0.3);
   CHECK(std::all_of(bits.begin(), bits.end(), [](double x) { return x == 0.0 || x == 1.0; }));
   CHECK(std::abs(xt::mean(bits)() - 0.3) < 0.01);  // standard error 0.0014
+}
+
+TEST_CASE("rng: normal_tensor gives the bits and end state of as many normal() calls, at 1, 2 and 3 threads") {
+  const int previous = blas::num_threads();
+  for (int threads : {1, 2, 3}) {
+    blas::set_num_threads(threads);
+    for (int skip_words : {0, 1, 2, 3, 4}) {  // 0 and 4: at a block boundary (the parallel fill)
+      Rng filled(21, "fill"), drawn(21, "fill");
+      for (int i = 0; i < skip_words; ++i) {
+        filled.next_u32();
+        drawn.next_u32();
+      }
+      const Tensor<float> t = filled.normal_tensor<float>({7, 3001}, 0.5f, 2.0f);  // 21,007 draws: 11 pool chunks
+      std::vector<float> expected(t.size());
+      for (auto& v : expected) v = static_cast<float>(0.5f + 2.0f * drawn.normal());
+      CAPTURE(threads);
+      CAPTURE(skip_words);
+      CHECK(std::memcmp(t.data(), expected.data(), expected.size() * sizeof(float)) == 0);
+      CHECK(filled.state() == drawn.state());
+      CHECK(filled.next_u32() == drawn.next_u32());
+    }
+  }
+  blas::set_num_threads(previous);
 }

@@ -140,13 +140,21 @@ void bce_combine_wide(const double* z, const double* t, const double* e, double*
   bce_combine_pass(z, t, e, l, n, sign);
 }
 
+// The five passes run over sub-chunks of 1,024 elements, so z, t, e and l (16 KiB in float) stay
+// in L1 between passes instead of streaming a pool chunk through L2 five times; each element's
+// operations are unchanged, so the bits are too.
+inline constexpr std::size_t kBcePassBlock = 1024;
+
 template <class T>
 void bce_logit_chunk(const T* z, const T* t, T* e, T* l, std::size_t n, T sign) {
-  neg_abs_wide(z, e, n);
-  detail::exp_array(e, e, n);
-  one_plus_wide(e, l, n);
-  detail::log_array(l, l, n);
-  bce_combine_wide(z, t, e, l, n, sign);
+  for (std::size_t b = 0; b < n; b += kBcePassBlock) {
+    const std::size_t m = std::min(kBcePassBlock, n - b);
+    neg_abs_wide(z + b, e + b, m);
+    detail::exp_array(e + b, e + b, m);
+    one_plus_wide(e + b, l + b, m);
+    detail::log_array(l + b, l + b, m);
+    bce_combine_wide(z + b, t + b, e + b, l + b, m, sign);
+  }
 }
 
 template <class T>

@@ -7,6 +7,8 @@
 
 #include <Random123/philox.h>
 
+#include "core/thread_pool.hpp"
+
 namespace genlab {
 
 namespace {
@@ -24,6 +26,21 @@ std::array<std::uint32_t, 4> philox_block(std::uint64_t key, std::uint64_t block
   const Philox::ctr_type r = Philox()(ctr, k);
   return {r[0], r[1], r[2], r[3]};
 }
+
+double uniform53(std::uint32_t hi, std::uint32_t lo) {
+  return static_cast<double>(((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11) * 0x1.0p-53;
+}
+
+// The normal of one Philox block w: Box-Muller on its two 53-bit uniforms (u1 in (0, 1] so log is
+// finite); the sine branch is dropped so that every normal costs exactly one block.
+double normal_of_block(const std::array<std::uint32_t, 4>& w) {
+  const double u1 = 1.0 - uniform53(w[0], w[1]);
+  const double u2 = uniform53(w[2], w[3]);
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+// Normals per pool chunk: ~30 ns each, so a chunk is ~60 us of work.
+constexpr std::size_t kNormalGrain = 2048;
 }  // namespace
 
 std::uint64_t derive_key(std::uint64_t seed, std::string_view name) {
@@ -55,16 +72,17 @@ std::uint64_t Rng::next_u64() {
   return (hi << 32) | next_u32();
 }
 
-double Rng::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double Rng::uniform() {
+  const std::uint32_t hi = next_u32();
+  return uniform53(hi, next_u32());
+}
 
 double Rng::uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
 
 double Rng::normal() {
-  // Box-Muller on 2 x 53-bit uniforms (u1 in (0, 1] so log is finite); the sine branch is dropped
-  // so that every normal costs exactly one Philox block and fills are draw-for-draw identical.
-  const double u1 = 1.0 - uniform();
-  const double u2 = uniform();
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+  std::array<std::uint32_t, 4> w;
+  for (auto& word : w) word = next_u32();  // the next four words, which may span two blocks
+  return normal_of_block(w);
 }
 
 bool Rng::bernoulli(double p) { return uniform() < p; }
@@ -91,10 +109,24 @@ Tensor<T> Rng::uniform_tensor(const Shape& shape, T lo, T hi) {
   return t;
 }
 
+// At a block boundary element i is the normal of block state_.block + i, so the fill runs in pool
+// chunks and gives the bits (and the end state) of n calls to normal() at any thread count.
 template <class T>
 Tensor<T> Rng::normal_tensor(const Shape& shape, T mean, T stddev) {
   Tensor<T> t = Tensor<T>::from_shape(shape);
-  for (auto& v : t) v = static_cast<T>(mean + stddev * normal());
+  if (state_.position != 0) {
+    for (auto& v : t) v = static_cast<T>(mean + stddev * normal());
+    return t;
+  }
+  T* out = t.data();
+  const std::uint64_t key = state_.key, first = state_.block;
+  parallel_chunks(t.size(), kNormalGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      out[i] = static_cast<T>(mean + stddev * normal_of_block(philox_block(key, first + i)));
+    }
+  });
+  state_.block += t.size();
+  buffer_valid_ = false;
   return t;
 }
 
