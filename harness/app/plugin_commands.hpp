@@ -16,7 +16,7 @@ struct PluginCommands {
   CLI::App* scaffold = nullptr;
   // test-plugin
   std::string plugin;  // PATH.so or NAME
-  std::string experiment, data = "fashion_mnist", work_dir;
+  std::string experiment, data, work_dir;
   std::vector<std::string> sets;
   bool keep = false;
   // new-plugin

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/fashion_mnist.hpp"
 #include "support/run_helpers.hpp"
 
 using namespace genlab::testing;
@@ -37,6 +38,19 @@ TEST_CASE("test-plugin: a plugin that keeps the contract passes every check") {
   }
   CHECK(r.output.find("FAIL") == std::string::npos);
   CHECK(r.output.find(" 0 failed") != std::string::npos);
+}
+
+TEST_CASE("test-plugin: a plugin that translates gets a two-domain data set (fashion_invert) by default") {
+  if (!have_fashion_mnist()) return;
+  const TempDir dir("tp-translate");
+  const fs::path work = dir / "work";
+  const CommandResult r = run_cli("test-plugin cyclegan --set model.g_channels=2 --set model.res_blocks=1 "
+                                  "--set model.d_channels=2 --set model.pool_size=4 --set train.batch_size=4 "
+                                  "--work-dir " + work.string());
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("PASS  trains") != std::string::npos);
+  CHECK(read_text(work / "contract.toml").find("name = \"fashion_invert\"") != std::string::npos);
 }
 
 TEST_CASE("test-plugin: each broken fixture fails, naming the check it breaks") {

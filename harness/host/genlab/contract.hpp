@@ -21,7 +21,8 @@ struct ContractOptions {
   // An experiment file to base the runs on (experiments/smoke/<name>.toml); empty: a generated
   // one with [data] name = data, limit 200.
   std::filesystem::path experiment;
-  std::string data = "fashion_mnist";
+  // Empty: fashion_invert for a plugin that translates (it needs two domains), else fashion_mnist.
+  std::string data;
   std::vector<std::string> sets;    // --set overrides applied last
   std::filesystem::path work_dir;   // run files go here (created); must be empty or absent
   std::ostream* out = nullptr;      // one "PASS name  detail" line per check, as it completes
