@@ -1,9 +1,11 @@
 // conv2d and conv_transpose2d (NCHW, square kernel) by im2col/col2im + one BLAS gemm with the
 // batch folded into the columns: cols (C*k*k, B*Ho*Wo). Forward and backward for x, w and b.
+// Stride-1 conv2d with at most 16 channel pairs runs direct kernels instead (core/conv_direct.hpp).
 // Deliberately not here: dilation, groups, non-square kernels or strides, other layouts.
 #include <algorithm>
 #include <string>
 
+#include "core/conv_direct.hpp"
 #include "core/gemm_into.hpp"
 #include "core/instantiate.hpp"
 #include "core/partial_sums.hpp"
@@ -52,41 +54,48 @@ void for_channel_batches(std::size_t channels, std::size_t batch, std::size_t wo
   });
 }
 
+// dst[i] = src[i * step] and dst[i * step] += src[i] for i < len. S > 0 fixes the step at compile
+// time (the common strides 1 and 2, so that the loops unroll and vectorise); S = 0 reads `step`.
+template <std::size_t S, class T>
+inline void gather_row(T* __restrict dst, const T* __restrict src, std::size_t len, std::size_t step) {
+  const std::size_t st = S ? S : step;
+  for (std::size_t i = 0; i < len; ++i) dst[i] = src[i * st];
+}
+template <std::size_t S, class T>
+inline void scatter_add_row(T* __restrict dst, const T* __restrict src, std::size_t len, std::size_t step) {
+  const std::size_t st = S ? S : step;
+  for (std::size_t i = 0; i < len; ++i) dst[i * st] += src[i];
+}
+
 // cols (C*k*k, B*gh*gw): cols[(c*k + ki)*k + kj][(b*gh + oh)*gw + ow] =
 // img[b, c, oh*s + ki - p, ow*s + kj - p] (0 outside the image). img: (B, C, H, W).
-template <class T>
-void im2col(const T* img, const ColGeometry& g, T* cols) {
+template <std::size_t S, class T>
+void im2col_stride(const T* img, const ColGeometry& g, T* cols) {
   const std::size_t plane = g.img_h * g.img_w, grid = g.grid_h * g.grid_w, n = g.cols();
-  const std::size_t s = g.stride;
-  for_channel_batches(g.channels, g.batch, g.k * g.k * grid, [&](std::size_t c, std::size_t b0, std::size_t b1) {
-    for (std::size_t ki = 0; ki < g.k; ++ki) {
-      const Span rows = valid_span(ki, s, g.pad, g.img_h, g.grid_h);
-      for (std::size_t kj = 0; kj < g.k; ++kj) {
-        const Span span = valid_span(kj, s, g.pad, g.img_w, g.grid_w);
-        const std::size_t len = span.hi - span.lo;
-        T* row = cols + ((c * g.k + ki) * g.k + kj) * n;
+  const std::size_t s = g.stride, k = g.k, pad = g.pad, gw = g.grid_w, iw = g.img_w, channels = g.channels;
+  for_channel_batches(channels, g.batch, k * k * grid, [&](std::size_t c, std::size_t b0, std::size_t b1) {
+    for (std::size_t ki = 0; ki < k; ++ki) {
+      const Span rows = valid_span(ki, s, pad, g.img_h, g.grid_h);
+      for (std::size_t kj = 0; kj < k; ++kj) {
+        const Span span = valid_span(kj, s, pad, iw, gw);
+        const std::size_t len = span.hi - span.lo, lo = span.lo;
+        T* row = cols + ((c * k + ki) * k + kj) * n;
         if (len == 0 || rows.lo == rows.hi) {  // this kernel tap only ever sees padding
           std::fill(row + b0 * grid, row + b1 * grid, T(0));
           continue;
         }
-        const std::size_t col0 = span.lo * s + kj - g.pad;  // image column of grid column lo
+        const std::size_t col0 = lo * s + kj - pad;  // image column of grid column lo
         for (std::size_t b = b0; b < b1; ++b) {
-          const T* src_plane = img + (b * g.channels + c) * plane;
+          const T* src_plane = img + (b * channels + c) * plane;
           T* dst = row + b * grid;
-          std::fill(dst, dst + rows.lo * g.grid_w, T(0));
+          std::fill(dst, dst + rows.lo * gw, T(0));
           for (std::size_t oh = rows.lo; oh < rows.hi; ++oh) {
-            T* d = dst + oh * g.grid_w;
-            const T* src = src_plane + (oh * s + ki - g.pad) * g.img_w + col0;
-            std::fill(d, d + span.lo, T(0));
-            T* dv = d + span.lo;
-            if (s == 1) {
-              for (std::size_t i = 0; i < len; ++i) dv[i] = src[i];
-            } else {
-              for (std::size_t i = 0; i < len; ++i) dv[i] = src[i * s];
-            }
-            std::fill(d + span.hi, d + g.grid_w, T(0));
+            T* d = dst + oh * gw;
+            for (std::size_t i = 0; i < lo; ++i) d[i] = T(0);
+            gather_row<S>(d + lo, src_plane + (oh * s + ki - pad) * iw + col0, len, s);
+            for (std::size_t i = span.hi; i < gw; ++i) d[i] = T(0);
           }
-          std::fill(dst + rows.hi * g.grid_w, dst + grid, T(0));
+          std::fill(dst + rows.hi * gw, dst + grid, T(0));
         }
       }
     }
@@ -95,34 +104,42 @@ void im2col(const T* img, const ColGeometry& g, T* cols) {
 
 // img (B, C, H, W) += the adjoint of im2col applied to cols (C*k*k, B*gh*gw). Every pixel of a
 // plane (b, c) receives its taps in (ki, kj) order, whichever thread computes the plane.
-template <class T>
-void col2im_add(const T* cols, const ColGeometry& g, T* img) {
+template <std::size_t S, class T>
+void col2im_add_stride(const T* cols, const ColGeometry& g, T* img) {
   const std::size_t plane = g.img_h * g.img_w, grid = g.grid_h * g.grid_w, n = g.cols();
-  const std::size_t s = g.stride;
-  for_channel_batches(g.channels, g.batch, g.k * g.k * grid, [&](std::size_t c, std::size_t b0, std::size_t b1) {
+  const std::size_t s = g.stride, k = g.k, pad = g.pad, gw = g.grid_w, iw = g.img_w, channels = g.channels;
+  for_channel_batches(channels, g.batch, k * k * grid, [&](std::size_t c, std::size_t b0, std::size_t b1) {
     for (std::size_t b = b0; b < b1; ++b) {
-      T* dst_plane = img + (b * g.channels + c) * plane;
-      for (std::size_t ki = 0; ki < g.k; ++ki) {
-        const Span rows = valid_span(ki, s, g.pad, g.img_h, g.grid_h);
-        for (std::size_t kj = 0; kj < g.k; ++kj) {
-          const Span span = valid_span(kj, s, g.pad, g.img_w, g.grid_w);
+      T* dst_plane = img + (b * channels + c) * plane;
+      for (std::size_t ki = 0; ki < k; ++ki) {
+        const Span rows = valid_span(ki, s, pad, g.img_h, g.grid_h);
+        for (std::size_t kj = 0; kj < k; ++kj) {
+          const Span span = valid_span(kj, s, pad, iw, gw);
           const std::size_t len = span.hi - span.lo;
           if (len == 0 || rows.lo == rows.hi) continue;  // this kernel tap only ever sees padding
-          const std::size_t col0 = span.lo * s + kj - g.pad;  // image column of grid column lo
-          const T* src = cols + ((c * g.k + ki) * g.k + kj) * n + b * grid;
+          const std::size_t col0 = span.lo * s + kj - pad;  // image column of grid column lo
+          const T* src = cols + ((c * k + ki) * k + kj) * n + b * grid + span.lo;
           for (std::size_t oh = rows.lo; oh < rows.hi; ++oh) {
-            const T* sv = src + oh * g.grid_w + span.lo;
-            T* d = dst_plane + (oh * s + ki - g.pad) * g.img_w + col0;
-            if (s == 1) {
-              for (std::size_t i = 0; i < len; ++i) d[i] += sv[i];
-            } else {
-              for (std::size_t i = 0; i < len; ++i) d[i * s] += sv[i];
-            }
+            scatter_add_row<S>(dst_plane + (oh * s + ki - pad) * iw + col0, src + oh * gw, len, s);
           }
         }
       }
     }
   });
+}
+
+template <class T>
+void im2col(const T* img, const ColGeometry& g, T* cols) {
+  if (g.stride == 1) return im2col_stride<1>(img, g, cols);
+  if (g.stride == 2) return im2col_stride<2>(img, g, cols);
+  im2col_stride<0>(img, g, cols);
+}
+
+template <class T>
+void col2im_add(const T* cols, const ColGeometry& g, T* img) {
+  if (g.stride == 1) return col2im_add_stride<1>(cols, g, img);
+  if (g.stride == 2) return col2im_add_stride<2>(cols, g, img);
+  col2im_add_stride<0>(cols, g, img);
 }
 
 // src (B, C, S) -> dst (C, B*S)
@@ -200,6 +217,36 @@ void check_conv(const char* op, const Variable<T>& x, const Variable<T>& w, cons
   }
 }
 
+// conv2d at stride 1 by the direct kernels: x (B, Cin, H, W) -> y (B, Cout, Ho, Wo); the padded
+// input xp (B, Cin, H + 2p, W + 2p) is kept for dW.
+template <class T>
+Variable<T> conv2d_direct(const Variable<T>& x, const Variable<T>& w, const Variable<T>& b, std::size_t k,
+                          std::size_t p) {
+  const detail::DirectConv g{x.dim(0), x.dim(1), w.dim(0), x.dim(2), x.dim(3), k, p};
+  Tensor<T> xp = Tensor<T>::from_shape({g.batch, g.cin, g.hp(), g.wp()});
+  detail::pad_planes(x.value().data(), g, xp.data());
+  Tensor<T> y = Tensor<T>::from_shape({g.batch, g.cout, g.ho(), g.wo()});
+  detail::direct_conv_forward(xp.data(), w.value().data(), b.defined() ? b.value().data() : nullptr, g, y.data());
+  if (!w.requires_grad()) xp = Tensor<T>();  // only dW reads it again
+
+  std::vector<Variable<T>> parents{x, w};
+  if (b.defined()) parents.push_back(b);
+  return make_op<T>("conv2d", std::move(y), parents, [x, w, b, g, xp = std::move(xp)](const Node<T>& out) {
+    const T* dy = out.grad.data();  // (B, Cout, Ho, Wo)
+    if (b.defined() && b.requires_grad()) accumulate_channel_sums(dy, g.batch, g.cout, g.ho() * g.wo(), *b.node());
+    if (w.requires_grad()) {
+      Node<T>& nw = *w.node();
+      const bool fresh = nw.grad_slot();
+      detail::direct_conv_backward_w(dy, xp.data(), g, !fresh, nw.grad.data());
+    }
+    if (x.requires_grad()) {
+      Node<T>& nx = *x.node();
+      const bool fresh = nx.grad_slot();
+      detail::direct_conv_backward_x(dy, w.value().data(), g, !fresh, nx.grad.data());
+    }
+  });
+}
+
 }  // namespace
 
 // x: (B, Cin, H, W), w: (Cout, Cin, k, k), b: (Cout,) or undefined -> (B, Cout, Ho, Wo),
@@ -218,6 +265,7 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& w, const Variable<T>
                      " is larger than the padded input: x " + shape_str(x.shape()) +
                      " with padding " + std::to_string(p) + ", w " + shape_str(w.shape()));
   }
+  if (detail::use_direct_conv(x.dim(1), w.dim(0), s)) return conv2d_direct(x, w, b, k, p);
   const ColGeometry g{x.dim(0), x.dim(1), x.dim(2), x.dim(3), k, s, p,
                       (x.dim(2) + 2 * p - k) / s + 1, (x.dim(3) + 2 * p - k) / s + 1};
   const std::size_t cout = w.dim(0), rows = g.rows(), n = g.cols();
