@@ -1,7 +1,8 @@
 // Direct stride-1 convolution kernels (conv_direct.hpp). Work items are whole planes (forward:
 // (b, co), backward in x: (b, c), backward in w: (co, c)), each computed by one thread in a fixed
 // order, so results do not depend on the thread count. float's item loops are compiled per vector
-// ISA (core/wide_clones.hpp). They do not allocate per pixel and know no stride but 1.
+// ISA (core/wide_clones.hpp). Each tap is one loop over a plane Wp wide: ~(Wp / Wo - 1) extra
+// multiply-adds, in exchange for loops hundreds of elements long. No stride but 1.
 #include "core/conv_direct.hpp"
 
 #include <algorithm>
@@ -14,7 +15,7 @@ namespace genlab::detail {
 
 namespace {
 
-constexpr std::size_t kLanes = 8;  // float lanes of the weight-gradient dot products
+constexpr std::size_t kLanes = 16;  // float lanes of the weight-gradient dot products (ext() is a multiple)
 
 // y[i] += a * x[i] for i < n
 template <class T>
@@ -22,14 +23,16 @@ template <class T>
   for (std::size_t i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
-// lanes[l] += x[i] * y[i] for i = l, l + kLanes, ... < n
+// lanes[l] += x[i] * y[i] for i = l, l + kLanes, ... < n, n a multiple of kLanes (in a local
+// array, so that the lanes stay in a vector register)
 template <class T>
 [[gnu::always_inline]] inline void dot_lanes(T* __restrict lanes, const T* __restrict x, const T* __restrict y, std::size_t n) {
-  std::size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (std::size_t l = 0; l < kLanes; ++l) lanes[l] += x[i + l] * y[i + l];
+  T acc[kLanes];
+  for (std::size_t l = 0; l < kLanes; ++l) acc[l] = lanes[l];
+  for (std::size_t i = 0; i < n; i += kLanes) {
+    for (std::size_t l = 0; l < kLanes; ++l) acc[l] += x[i + l] * y[i + l];
   }
-  for (std::size_t l = 0; i + l < n; ++l) lanes[l] += x[i + l] * y[i + l];
+  for (std::size_t l = 0; l < kLanes; ++l) lanes[l] = acc[l];
 }
 
 // Runs fn(item) for item in [0, items) on the compute pool, about kElementwiseGrain multiply-adds
@@ -43,54 +46,49 @@ void for_items(std::size_t items, std::size_t work_per_item, F&& fn) {
 }
 
 // The item bodies below are inlined into their per-ISA clones (the *_wide functions).
-// One output plane y[b, co] (Ho, Wo).
+// One extended output plane ye (Ho, Wp) of y[b, co]: init, then every tap (c, ki, kj) in order
+// as one axpy over the plane (xp's rows are Wp apart, so a tap's window is one shifted span).
 template <class T>
-[[gnu::always_inline]] inline void forward_plane(const T* xp, const T* w, T init, const DirectConv& g, std::size_t b, std::size_t co, T* y) {
-  const std::size_t k = g.k, hp = g.hp(), wp = g.wp(), ho = g.ho(), wo = g.wo();
-  std::fill(y, y + ho * wo, init);
+[[gnu::always_inline]] inline void forward_plane(const T* xp, const T* w, T init, const DirectConv& g, std::size_t b,
+                                                 std::size_t co, T* ye) {
+  const std::size_t k = g.k, wp = g.wp(), n = g.ho() * wp, plane = g.hp() * wp;
+  std::fill(ye, ye + n, init);
   for (std::size_t c = 0; c < g.cin; ++c) {
-    const T* plane = xp + (b * g.cin + c) * hp * wp;
+    const T* xc = xp + (b * g.cin + c) * plane;
     const T* wc = w + (co * g.cin + c) * k * k;
     for (std::size_t ki = 0; ki < k; ++ki) {
-      for (std::size_t kj = 0; kj < k; ++kj) {
-        const T a = wc[ki * k + kj];
-        for (std::size_t oh = 0; oh < ho; ++oh) axpy_row(y + oh * wo, plane + (oh + ki) * wp + kj, a, wo);
-      }
+      for (std::size_t kj = 0; kj < k; ++kj) axpy_row(ye, xc + ki * wp + kj, wc[ki * k + kj], n);
     }
   }
 }
 
-// One padded input-gradient plane dxp (Hp, Wp) of (b, c), from scratch.
+// One padded input-gradient plane dxp (Hp * Wp + k + 16) of (b, c), from scratch: every tap
+// (co, ki, kj) in order; dye (B, Cout, ext()) is dy with zero extra columns and tail.
 template <class T>
-[[gnu::always_inline]] inline void backward_x_plane(const T* dy, const T* w, const DirectConv& g, std::size_t b, std::size_t c, T* dxp) {
-  const std::size_t k = g.k, wp = g.wp(), ho = g.ho(), wo = g.wo();
-  std::fill(dxp, dxp + g.hp() * wp, T(0));
+[[gnu::always_inline]] inline void backward_x_plane(const T* dye, const T* w, const DirectConv& g, std::size_t b,
+                                                    std::size_t c, T* dxp) {
+  const std::size_t k = g.k, wp = g.wp(), n = g.ext();
+  std::fill(dxp, dxp + g.hp() * wp + k + 16, T(0));
   for (std::size_t co = 0; co < g.cout; ++co) {
-    const T* plane = dy + (b * g.cout + co) * ho * wo;
+    const T* d = dye + (b * g.cout + co) * n;
     const T* wc = w + (co * g.cin + c) * k * k;
     for (std::size_t ki = 0; ki < k; ++ki) {
-      for (std::size_t kj = 0; kj < k; ++kj) {
-        const T a = wc[ki * k + kj];
-        for (std::size_t oh = 0; oh < ho; ++oh) axpy_row(dxp + (oh + ki) * wp + kj, plane + oh * wo, a, wo);
-      }
+      for (std::size_t kj = 0; kj < k; ++kj) axpy_row(dxp + ki * wp + kj, d, wc[ki * k + kj], n);
     }
   }
 }
 
-// The k*k taps of dw[co, c] over image b, into lanes (k*k, kLanes), zeroed here.
+// The k*k taps of dw[co, c] over image b, into lanes (k*k, kLanes), zeroed here; dye as above
+// (its zero columns meet the window's wrapped-around pixels).
 template <class T>
-[[gnu::always_inline]] inline void backward_w_image(const T* dy, const T* xp, const DirectConv& g, std::size_t b, std::size_t co, std::size_t c,
-                      T* lanes) {
-  const std::size_t k = g.k, hp = g.hp(), wp = g.wp(), ho = g.ho(), wo = g.wo();
+[[gnu::always_inline]] inline void backward_w_image(const T* dye, const T* xp, const DirectConv& g, std::size_t b,
+                                                    std::size_t co, std::size_t c, T* lanes) {
+  const std::size_t k = g.k, wp = g.wp(), n = g.ext();
   std::fill(lanes, lanes + k * k * kLanes, T(0));
-  const T* dplane = dy + (b * g.cout + co) * ho * wo;
-  const T* plane = xp + (b * g.cin + c) * hp * wp;
-  for (std::size_t oh = 0; oh < ho; ++oh) {
-    for (std::size_t ki = 0; ki < k; ++ki) {
-      for (std::size_t kj = 0; kj < k; ++kj) {
-        dot_lanes(lanes + (ki * k + kj) * kLanes, dplane + oh * wo, plane + (oh + ki) * wp + kj, wo);
-      }
-    }
+  const T* d = dye + (b * g.cout + co) * n;
+  const T* xc = xp + (b * g.cin + c) * g.hp() * wp;
+  for (std::size_t ki = 0; ki < k; ++ki) {
+    for (std::size_t kj = 0; kj < k; ++kj) dot_lanes(lanes + (ki * k + kj) * kLanes, d, xc + ki * wp + kj, n);
   }
 }
 
@@ -136,25 +134,48 @@ void pad_planes(const T* x, const DirectConv& g, T* xp) {
     }
     std::fill(dst + (g.h + p) * wp, dst + hp * wp, T(0));
   });
+  std::fill(xp + g.padded_size() - g.k - 16, xp + g.padded_size(), T(0));
 }
 
 template <class T>
 void direct_conv_forward(const T* xp, const T* w, const T* bias, const DirectConv& g, T* y) {
-  const std::size_t plane = g.ho() * g.wo();
-  for_items(g.batch * g.cout, g.cin * g.k * g.k * plane, [&](std::size_t i) {
-    const std::size_t b = i / g.cout, co = i % g.cout;
-    forward_plane_wide(xp, w, bias ? bias[co] : T(0), g, b, co, y + i * plane);
+  const std::size_t wp = g.wp(), wo = g.wo(), ho = g.ho();
+  const std::size_t chunk = std::max<std::size_t>(1, kElementwiseGrain / (g.cin * g.k * g.k * ho * wp));
+  parallel_chunks(g.batch * g.cout, chunk, [&](std::size_t begin, std::size_t end) {
+    std::vector<T> ye(ho * wp);  // one extended plane (Ho, Wp), reused by this chunk's items
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t co = i % g.cout;
+      forward_plane_wide(xp, w, bias ? bias[co] : T(0), g, i / g.cout, co, ye.data());
+      for (std::size_t r = 0; r < ho; ++r) std::copy_n(ye.data() + r * wp, wo, y + (i * ho + r) * wo);
+    }
   });
+}
+
+// dye (B, Cout, ext()) = each plane of dy (B, Cout, Ho, Wo) with Wp - Wo zero columns, then zeros
+template <class T>
+std::vector<T> extend_planes(const T* dy, const DirectConv& g) {
+  const std::size_t wp = g.wp(), wo = g.wo(), ho = g.ho(), n = g.ext();
+  std::vector<T> dye(g.batch * g.cout * n);
+  for_items(g.batch * g.cout, n, [&](std::size_t i) {
+    T* d = dye.data() + i * n;
+    for (std::size_t r = 0; r < ho; ++r) {
+      std::copy_n(dy + (i * ho + r) * wo, wo, d + r * wp);
+      std::fill(d + r * wp + wo, d + (r + 1) * wp, T(0));
+    }
+    std::fill(d + ho * wp, d + n, T(0));
+  });
+  return dye;
 }
 
 template <class T>
 void direct_conv_backward_x(const T* dy, const T* w, const DirectConv& g, bool accumulate, T* dx) {
   const std::size_t hp = g.hp(), wp = g.wp(), p = g.pad;
-  const std::size_t chunk = std::max<std::size_t>(1, kElementwiseGrain / (g.cout * g.k * g.k * g.ho() * g.wo()));
+  const std::vector<T> dye = extend_planes(dy, g);
+  const std::size_t chunk = std::max<std::size_t>(1, kElementwiseGrain / (g.cout * g.k * g.k * g.ho() * wp));
   parallel_chunks(g.batch * g.cin, chunk, [&](std::size_t begin, std::size_t end) {
-    std::vector<T> dxp(hp * wp);  // one padded plane (Hp, Wp), reused by this chunk's items
+    std::vector<T> dxp(hp * wp + g.k + 16);  // one padded plane, reused by this chunk's items
     for (std::size_t i = begin; i < end; ++i) {
-      backward_x_plane_wide(dy, w, g, i / g.cin, i % g.cin, dxp.data());
+      backward_x_plane_wide(dye.data(), w, g, i / g.cin, i % g.cin, dxp.data());
       T* d = dx + i * g.h * g.w;
       for (std::size_t r = 0; r < g.h; ++r) {
         const T* s = dxp.data() + (r + p) * wp + p;
@@ -172,6 +193,7 @@ void direct_conv_backward_x(const T* dy, const T* w, const DirectConv& g, bool a
 template <class T>
 void direct_conv_backward_w(const T* dy, const T* xp, const DirectConv& g, bool accumulate, T* dw) {
   const std::size_t taps = g.k * g.k;
+  const std::vector<T> dye = extend_planes(dy, g);
   parallel_chunks(g.cout * g.cin, 1, [&](std::size_t begin, std::size_t end) {
     std::vector<T> lanes(taps * kLanes);
     std::vector<double> total(taps);
@@ -179,7 +201,7 @@ void direct_conv_backward_w(const T* dy, const T* xp, const DirectConv& g, bool 
       const std::size_t co = i / g.cin, c = i % g.cin;
       std::fill(total.begin(), total.end(), 0.0);
       for (std::size_t b = 0; b < g.batch; ++b) {
-        backward_w_image_wide(dy, xp, g, b, co, c, lanes.data());
+        backward_w_image_wide(dye.data(), xp, g, b, co, c, lanes.data());
         for (std::size_t t = 0; t < taps; ++t) {
           for (std::size_t l = 0; l < kLanes; ++l) total[t] += static_cast<double>(lanes[t * kLanes + l]);
         }

@@ -218,12 +218,12 @@ void check_conv(const char* op, const Variable<T>& x, const Variable<T>& w, cons
 }
 
 // conv2d at stride 1 by the direct kernels: x (B, Cin, H, W) -> y (B, Cout, Ho, Wo); the padded
-// input xp (B, Cin, H + 2p, W + 2p) is kept for dW.
+// input xp (B, Cin, H + 2p, W + 2p, then k zeros) is kept for dW.
 template <class T>
 Variable<T> conv2d_direct(const Variable<T>& x, const Variable<T>& w, const Variable<T>& b, std::size_t k,
                           std::size_t p) {
   const detail::DirectConv g{x.dim(0), x.dim(1), w.dim(0), x.dim(2), x.dim(3), k, p};
-  Tensor<T> xp = Tensor<T>::from_shape({g.batch, g.cin, g.hp(), g.wp()});
+  Tensor<T> xp = Tensor<T>::from_shape({g.padded_size()});  // (B, Cin, Hp, Wp) and k zeros
   detail::pad_planes(x.value().data(), g, xp.data());
   Tensor<T> y = Tensor<T>::from_shape({g.batch, g.cout, g.ho(), g.wo()});
   detail::direct_conv_forward(xp.data(), w.value().data(), b.defined() ? b.value().data() : nullptr, g, y.data());
