@@ -16,6 +16,9 @@ namespace genlab::detail {
 namespace {
 
 constexpr std::size_t kLanes = 16;  // float lanes of the weight-gradient dot products (ext() is a multiple)
+// Multiply-adds per pool chunk (tens of microseconds here): less work runs on the calling thread,
+// since waking a pool thread costs ~100 us on this VM (docs/PERFORMANCE.md).
+constexpr std::size_t kMacGrain = std::size_t{1} << 18;
 
 // y[i] += a * x[i] for i < n
 template <class T>
@@ -35,8 +38,8 @@ template <class T>
   for (std::size_t l = 0; l < kLanes; ++l) lanes[l] = acc[l];
 }
 
-// Runs fn(item) for item in [0, items) on the compute pool, about kElementwiseGrain multiply-adds
-// of work per chunk; items are computed alone, so chunking does not change results.
+// Runs fn(item) for item in [0, items) on the compute pool, about kElementwiseGrain copies of
+// work per chunk; items are computed alone, so chunking does not change results.
 template <class F>
 void for_items(std::size_t items, std::size_t work_per_item, F&& fn) {
   const std::size_t grain = std::max<std::size_t>(1, kElementwiseGrain / std::max<std::size_t>(1, work_per_item));
@@ -140,7 +143,7 @@ void pad_planes(const T* x, const DirectConv& g, T* xp) {
 template <class T>
 void direct_conv_forward(const T* xp, const T* w, const T* bias, const DirectConv& g, T* y) {
   const std::size_t wp = g.wp(), wo = g.wo(), ho = g.ho();
-  const std::size_t chunk = std::max<std::size_t>(1, kElementwiseGrain / (g.cin * g.k * g.k * ho * wp));
+  const std::size_t chunk = std::max<std::size_t>(1, kMacGrain / (g.cin * g.k * g.k * ho * wp));
   parallel_chunks(g.batch * g.cout, chunk, [&](std::size_t begin, std::size_t end) {
     std::vector<T> ye(ho * wp);  // one extended plane (Ho, Wp), reused by this chunk's items
     for (std::size_t i = begin; i < end; ++i) {
@@ -171,7 +174,7 @@ template <class T>
 void direct_conv_backward_x(const T* dy, const T* w, const DirectConv& g, bool accumulate, T* dx) {
   const std::size_t hp = g.hp(), wp = g.wp(), p = g.pad;
   const std::vector<T> dye = extend_planes(dy, g);
-  const std::size_t chunk = std::max<std::size_t>(1, kElementwiseGrain / (g.cout * g.k * g.k * g.ho() * wp));
+  const std::size_t chunk = std::max<std::size_t>(1, kMacGrain / (g.cout * g.k * g.k * g.ext()));
   parallel_chunks(g.batch * g.cin, chunk, [&](std::size_t begin, std::size_t end) {
     std::vector<T> dxp(hp * wp + g.k + 16);  // one padded plane, reused by this chunk's items
     for (std::size_t i = begin; i < end; ++i) {
@@ -194,7 +197,8 @@ template <class T>
 void direct_conv_backward_w(const T* dy, const T* xp, const DirectConv& g, bool accumulate, T* dw) {
   const std::size_t taps = g.k * g.k;
   const std::vector<T> dye = extend_planes(dy, g);
-  parallel_chunks(g.cout * g.cin, 1, [&](std::size_t begin, std::size_t end) {
+  const std::size_t chunk = std::max<std::size_t>(1, kMacGrain / (g.batch * taps * g.ext()));
+  parallel_chunks(g.cout * g.cin, chunk, [&](std::size_t begin, std::size_t end) {
     std::vector<T> lanes(taps * kLanes);
     std::vector<double> total(taps);
     for (std::size_t i = begin; i < end; ++i) {

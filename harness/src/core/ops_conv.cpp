@@ -39,14 +39,17 @@ Span valid_span(std::size_t offset, std::size_t stride, std::size_t pad, std::si
 }
 
 // Runs fn(c, b_begin, b_end) over every channel c and the batch in pieces, on the compute pool:
-// about kElementwiseGrain elements of work per item, items of one channel in batch order. Items
-// write disjoint memory and each element is computed as in a serial loop, so the result does not
-// depend on the thread count.
+// about kElementwiseGrain elements of work per item, items of one channel in batch order, and
+// chunks of at least that much work (a small tensor runs inline: waking a thread costs more).
+// Items write disjoint memory and each element is computed as in a serial loop, so the result
+// does not depend on the thread count.
 template <class F>
 void for_channel_batches(std::size_t channels, std::size_t batch, std::size_t work_per_image, F&& fn) {
-  const std::size_t per_item = std::clamp<std::size_t>(kElementwiseGrain / std::max<std::size_t>(1, work_per_image), 1, batch);
+  const std::size_t per_image = std::max<std::size_t>(1, work_per_image);
+  const std::size_t per_item = std::clamp<std::size_t>(kElementwiseGrain / per_image, 1, batch);
   const std::size_t pieces = (batch + per_item - 1) / per_item;
-  parallel_chunks(channels * pieces, 1, [&](std::size_t begin, std::size_t end) {
+  const std::size_t items_per_chunk = std::max<std::size_t>(1, kElementwiseGrain / (per_item * per_image));
+  parallel_chunks(channels * pieces, items_per_chunk, [&](std::size_t begin, std::size_t end) {
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t c = item / pieces, b0 = (item % pieces) * per_item;
       fn(c, b0, std::min(batch, b0 + per_item));
