@@ -63,17 +63,18 @@ StepResult step_result(double seconds, std::size_t batch) {
   return {static_cast<double>(batch) / seconds, 3.0 * Net::forward_flops(batch) / seconds / 1e9};
 }
 
-// OpenBLAS's own sgemm 128x784x400 at `threads` threads: the machine's reference rate, and its
-// FLOPs per call.
+// OpenBLAS's own sgemm 128x784x400 at `threads` threads: the machine's reference rate (`calls`
+// per block), and its FLOPs per call.
 struct ReferenceSgemm {
   static constexpr std::size_t m = 128, k = 784, n = 400;
   Tensor<float> a, b, c = zeros<float>({m, n});
-  ReferenceSgemm() {
+  int calls;
+  explicit ReferenceSgemm(int calls_per_block) : calls(calls_per_block) {
     Rng rng(1, "bench");
     a = rng.normal_tensor<float>({m, k}, 0.f, 1.f);
     b = rng.normal_tensor<float>({k, n}, 0.f, 1.f);
   }
-  Workload at(int threads, int calls) {
+  Workload at(int threads) {
     return {[this, threads] { blas::reference_sgemm(threads, m, n, k, a.data(), b.data(), c.data()); }, calls};
   }
   static double gflops(double seconds) { return 2.0 * m * n * k / seconds / 1e9; }
@@ -97,7 +98,7 @@ void mlp_conv_table(const std::string& nets, const std::vector<int>& thread_coun
     blas::set_num_threads(threads);
     bench::VaeMlp vae(0);
     bench::DcganConv gan(0);
-    std::vector<Workload> work{sgemm.at(threads, 10 * steps)};
+    std::vector<Workload> work{sgemm.at(threads)};
     if (nets != "conv") work.push_back({[&] { vae.step(mlp_batch); }, steps});
     if (nets != "mlp") work.push_back({[&] { gan.step(conv_batch); }, std::max(1, steps / 4)});
     const std::vector<double> seconds = interleaved_medians(work, repeats);
@@ -131,11 +132,11 @@ int cyclegan_table(const std::filesystem::path& experiment, const std::vector<in
   for (int threads : thread_counts) {
     blas::set_num_threads(threads);
     std::vector<std::unique_ptr<bench::CycleganStep>> nets;
-    std::vector<Workload> work{sgemm.at(threads, 10 * steps)};
+    std::vector<Workload> work{sgemm.at(threads)};
     for (int b : batches) {
       nets.push_back(std::make_unique<bench::CycleganStep>(run, static_cast<std::size_t>(b)));
       bench::CycleganStep* net = nets.back().get();
-      // about as much work per block as the DCGAN's (batch 64): fewer calls for bigger batches
+      // 4 x steps / batch calls per block: about as many images per block at every batch size
       work.push_back({[net] { net->step(); }, std::max(1, steps * 4 / std::max(4, b))});
     }
     const std::vector<double> seconds = interleaved_medians(work, repeats);
@@ -158,14 +159,16 @@ int main(int argc, char** argv) {
   blas::reexec_for_preferred_core(argv);  // the kernel genlab run uses, chosen before OpenBLAS loads
   tune_allocator();
   CLI::App app{"genlab-bench: training-step throughput against this machine's sgemm rate"};
-  int steps = 20, repeats = 9;
+  int steps = 20, repeats = 9, sgemm_calls = 0;
   std::vector<int> thread_counts{1, 2};
   std::string nets = "all";
   std::vector<int> cyclegan_batches{1, 4, 16};
   std::filesystem::path cyclegan_experiment = bench::kCycleganExperiment;
-  app.add_option("--steps", steps, "timed steps per block (DCGAN: a quarter; sgemm: 10x as many calls)")
+  app.add_option("--steps", steps, "timed steps per block (DCGAN: a quarter; CycleGAN: 4x / batch; sgemm: 10x as many calls)")
       ->check(CLI::PositiveNumber);
   app.add_option("--repeats", repeats, "timed blocks (the median is reported)")->check(CLI::PositiveNumber);
+  app.add_option("--sgemm-calls", sgemm_calls, "sgemm calls per block (default 10 x --steps; 1 keeps it out of a perf profile)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--threads", thread_counts, "thread counts to measure, e.g. 1,2")
       ->delimiter(',')
       ->check(CLI::PositiveNumber);
@@ -204,7 +207,7 @@ int main(int argc, char** argv) {
 
   std::printf("genlab-bench: BLAS %s (core %s)\n", blas::config(), blas::core_name());
   std::printf("FLOPs counted as 3x the forward gemm/conv FLOPs; ratio = achieved / sgemm(128x784x400) rate\n\n");
-  ReferenceSgemm sgemm;
+  ReferenceSgemm sgemm(sgemm_calls > 0 ? sgemm_calls : 10 * steps);
   if (nets != "cyclegan") mlp_conv_table(nets, thread_counts, steps, repeats, sgemm);
   if (nets != "all" && nets != "cyclegan") return 0;
   try {
