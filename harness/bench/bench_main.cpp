@@ -213,7 +213,8 @@ int main(int argc, char** argv) {
   try {
     return cyclegan_table(cyclegan_experiment, thread_counts, cyclegan_batches, steps, repeats, sgemm);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "genlab-bench --nets cyclegan: %s\n", e.what());
+    std::fprintf(stderr, "genlab-bench --nets cyclegan: %s (run it from the checkout, or pass --cyclegan-experiment)\n",
+                 e.what());
     return 1;
   }
 }
