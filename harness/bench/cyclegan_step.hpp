@@ -43,7 +43,7 @@ class CycleganStep {
     Context ctx(run, plugin_.info().description);
     model_ = plugin_.create();
     model_->init(ctx);
-    optimizers_ = std::move(ctx.optimizers);
+    optimizers_ = std::move(ctx.optimizers_);
     Rng data(run.seed, "bench/data");
     batch_.x = data.uniform_tensor<float>({batch, kDim}, 0.f, 1.f);            // x: (B, 784), domain A
     batch_.x_b = 1.f - data.uniform_tensor<float>({batch, kDim}, 0.f, 1.f);  // x_b: (B, 784), domain B
@@ -97,14 +97,14 @@ class CycleganStep {
     Optimizer<float>& make_optimizer(const std::string& group, std::vector<NamedParameter<float>> p) override {
       const OptimizerSpec o = run_.optimizer_for(group);
       if (o.name != "adam") throw ConfigError("genlab-bench cyclegan: only train.optimizer.name = \"adam\" is supported, got '" + o.name + "'");
-      optimizers.push_back(make_adam<float>(std::move(p), {o.lr, o.beta1, o.beta2, o.eps, o.weight_decay, false}));
-      return *optimizers.back();
+      optimizers_.push_back(make_adam<float>(std::move(p), {o.lr, o.beta1, o.beta2, o.eps, o.weight_decay, false}));
+      return *optimizers_.back();
     }
     const RunSpec& run_;
     Params params_;
     DataInfo data_{"fashion_invert", {1, 28, 28}, kDim, 10, 1000};
     Rng init_;
-    std::vector<std::unique_ptr<Optimizer<float>>> optimizers;
+    std::vector<std::unique_ptr<Optimizer<float>>> optimizers_;
   };
 
   Plugin plugin_;  // before the model: the library outlives it
