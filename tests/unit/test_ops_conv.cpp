@@ -189,6 +189,24 @@ TEST_CASE("conv_transpose2d: gradients for x, w and b match finite differences")
   }
 }
 
+TEST_CASE("conv: gemm + col2im by chunks of images (conv_transpose2d forward, conv2d dx) keeps the adjoint identities") {
+  // C*k*k = 64*16 = 1024 rows of 7x7 = 49 columns per image: 5 images per chunk of 2^18 floats,
+  // so the 6 images run as two chunks (one of 5, one of 1).
+  const TensorD x = random_tensor({6, 64, 14, 14}, 40), w = random_tensor({32, 64, 4, 4}, 41);
+  const TensorD y = random_tensor({6, 32, 7, 7}, 42), probe = random_tensor({6, 64, 14, 14}, 43);
+  const Conv2dGeometry g{2, 1, 0};
+  // conv_transpose2d(y, w) is the adjoint of conv2d(., w) (im2col + one gemm, unchunked)
+  const VarD ty = conv_transpose2d(VarD(y), VarD(w), VarD(), g);
+  REQUIRE(ty.shape() == x.shape());
+  const double lhs = dot(conv2d(VarD(x), VarD(w), VarD(), g).value(), y), rhs = dot(x, ty.value());
+  CHECK(std::abs(lhs - rhs) < 1e-10 * std::max(1.0, std::abs(lhs)));  // double rounding only
+  // conv2d's dx for upstream y: <dx, probe> = <conv2d(probe, w), y>
+  const VarD xv(x, true);
+  sum(conv2d(xv, VarD(w), VarD(), g) * VarD(y)).backward();
+  const double got = dot(xv.grad(), probe), want = dot(conv2d(VarD(probe), VarD(w), VarD(), g).value(), y);
+  CHECK(std::abs(got - want) < 1e-10 * std::max(1.0, std::abs(want)));  // double rounding only
+}
+
 TEST_CASE("conv: a weight shared by two convolutions accumulates both gradients") {
   const TensorD x = random_tensor({1, 2, 4, 4}, 20), w = random_tensor({2, 2, 3, 3}, 21);
   const auto f = [](const std::vector<VarD>& in) {
