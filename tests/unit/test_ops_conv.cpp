@@ -134,6 +134,46 @@ TEST_CASE("conv2d: gradients for x, w and b match finite differences") {
   GENLAB_CHECK_GRAD(gradcheck(nb, {x, w}, {0}), 1e-6);
 }
 
+// Stride-1 conv2d with at most 16 (input, output) channel pairs runs the direct kernels
+// (core/conv_direct.hpp), above that im2col + gemm: both paths against the reference and finite
+// differences, with CycleGAN's shapes (7x7 kernels, padding 3, 1 -> 4 and 4 -> 1 channels).
+TEST_CASE("conv2d: stride 1, direct (<= 16 channel pairs) and im2col paths match the reference") {
+  struct Shape4 {
+    std::size_t cin, cout, k, p;
+  };
+  for (const Shape4 c : {Shape4{1, 4, 7, 3}, Shape4{4, 1, 7, 3}, Shape4{3, 4, 3, 1}, Shape4{16, 1, 3, 1},
+                         Shape4{3, 6, 3, 1}, Shape4{2, 9, 3, 0}}) {
+    CAPTURE(c.cin);
+    CAPTURE(c.cout);
+    const TensorD x = random_tensor({2, c.cin, 8, 7}, 30), w = random_tensor({c.cout, c.cin, c.k, c.k}, 31);
+    const TensorD b = random_tensor({c.cout}, 32);
+    const VarD y = conv2d(VarD(x), VarD(w), VarD(b), {1, c.p, 0});
+    CHECK(max_abs_diff(y.value(), naive_conv2d(x, w, b, 1, c.p)) < 1e-12);  // double rounding only
+  }
+}
+
+TEST_CASE("conv2d: stride-1 gradients of the direct and im2col paths match finite differences") {
+  struct Shape4 {
+    std::size_t cin, cout, k, p;
+  };
+  for (const Shape4 c : {Shape4{1, 4, 7, 3}, Shape4{4, 1, 5, 2}, Shape4{2, 3, 3, 0}, Shape4{3, 6, 3, 1}}) {
+    CAPTURE(c.cin);
+    CAPTURE(c.cout);
+    const TensorD x = random_tensor({2, c.cin, 6, 5}, 33), w = random_tensor({c.cout, c.cin, c.k, c.k}, 34);
+    const TensorD b = random_tensor({c.cout}, 35);
+    const Conv2dGeometry g{1, c.p, 0};
+    const auto f = [g](const std::vector<VarD>& in) { return conv2d(in[0], in[1], in[2], g); };
+    GENLAB_CHECK_GRAD(gradcheck(f, {x, w, b}), 1e-6);  // tolerance 1e-6: linear in each input
+  }
+  // x and w each feed two direct convolutions: both gradients accumulate (tolerance 1e-6)
+  const TensorD x = random_tensor({2, 2, 5, 5}, 36), w = random_tensor({2, 2, 3, 3}, 37), v = random_tensor({2, 2, 3, 3}, 38);
+  const auto twice = [](const std::vector<VarD>& in) {
+    return conv2d(in[0], in[1], VarD(), {1, 1, 0}) + conv2d(in[0], in[2], VarD(), {1, 1, 0}) +
+           sum(conv2d(in[0], in[1], VarD(), {1, 0, 0}));
+  };
+  GENLAB_CHECK_GRAD(gradcheck(twice, {x, w, v}), 1e-6);
+}
+
 TEST_CASE("conv_transpose2d: gradients for x, w and b match finite differences") {
   for (const Case c : {Case{1, 0, 0}, Case{2, 1, 1}, Case{2, 0, 1}, Case{3, 1, 2}, Case{2, 2, 0}}) {
     CAPTURE(c.stride);
@@ -147,6 +187,24 @@ TEST_CASE("conv_transpose2d: gradients for x, w and b match finite differences")
     };
     GENLAB_CHECK_GRAD(gradcheck(f, {x, w, b}), 1e-6);  // tolerance 1e-6: linear in each input
   }
+}
+
+TEST_CASE("conv: gemm + col2im by chunks of images (conv_transpose2d forward, conv2d dx) keeps the adjoint identities") {
+  // C*k*k = 64*16 = 1024 rows of 7x7 = 49 columns per image: 5 images per chunk of 2^18 floats,
+  // so the 6 images run as two chunks (one of 5, one of 1).
+  const TensorD x = random_tensor({6, 64, 14, 14}, 40), w = random_tensor({32, 64, 4, 4}, 41);
+  const TensorD y = random_tensor({6, 32, 7, 7}, 42), probe = random_tensor({6, 64, 14, 14}, 43);
+  const Conv2dGeometry g{2, 1, 0};
+  // conv_transpose2d(y, w) is the adjoint of conv2d(., w) (im2col + one gemm, unchunked)
+  const VarD ty = conv_transpose2d(VarD(y), VarD(w), VarD(), g);
+  REQUIRE(ty.shape() == x.shape());
+  const double lhs = dot(conv2d(VarD(x), VarD(w), VarD(), g).value(), y), rhs = dot(x, ty.value());
+  CHECK(std::abs(lhs - rhs) < 1e-10 * std::max(1.0, std::abs(lhs)));  // double rounding only
+  // conv2d's dx for upstream y: <dx, probe> = <conv2d(probe, w), y>
+  const VarD xv(x, true);
+  sum(conv2d(xv, VarD(w), VarD(), g) * VarD(y)).backward();
+  const double got = dot(xv.grad(), probe), want = dot(conv2d(VarD(probe), VarD(w), VarD(), g).value(), y);
+  CHECK(std::abs(got - want) < 1e-10 * std::max(1.0, std::abs(want)));  // double rounding only
 }
 
 TEST_CASE("conv: a weight shared by two convolutions accumulates both gradients") {

@@ -1,9 +1,11 @@
 // conv2d and conv_transpose2d (NCHW, square kernel) by im2col/col2im + one BLAS gemm with the
 // batch folded into the columns: cols (C*k*k, B*Ho*Wo). Forward and backward for x, w and b.
+// Stride-1 conv2d with at most 16 channel pairs runs direct kernels instead (core/conv_direct.hpp).
 // Deliberately not here: dilation, groups, non-square kernels or strides, other layouts.
 #include <algorithm>
 #include <string>
 
+#include "core/conv_direct.hpp"
 #include "core/gemm_into.hpp"
 #include "core/instantiate.hpp"
 #include "core/partial_sums.hpp"
@@ -37,14 +39,17 @@ Span valid_span(std::size_t offset, std::size_t stride, std::size_t pad, std::si
 }
 
 // Runs fn(c, b_begin, b_end) over every channel c and the batch in pieces, on the compute pool:
-// about kElementwiseGrain elements of work per item, items of one channel in batch order. Items
-// write disjoint memory and each element is computed as in a serial loop, so the result does not
-// depend on the thread count.
+// about kElementwiseGrain elements of work per item, items of one channel in batch order, and
+// chunks of at least that much work (a small tensor runs inline: waking a thread costs more).
+// Items write disjoint memory and each element is computed as in a serial loop, so the result
+// does not depend on the thread count.
 template <class F>
 void for_channel_batches(std::size_t channels, std::size_t batch, std::size_t work_per_image, F&& fn) {
-  const std::size_t per_item = std::clamp<std::size_t>(kElementwiseGrain / std::max<std::size_t>(1, work_per_image), 1, batch);
+  const std::size_t per_image = std::max<std::size_t>(1, work_per_image);
+  const std::size_t per_item = std::clamp<std::size_t>(kElementwiseGrain / per_image, 1, batch);
   const std::size_t pieces = (batch + per_item - 1) / per_item;
-  parallel_chunks(channels * pieces, 1, [&](std::size_t begin, std::size_t end) {
+  const std::size_t items_per_chunk = std::max<std::size_t>(1, kElementwiseGrain / (per_item * per_image));
+  parallel_chunks(channels * pieces, items_per_chunk, [&](std::size_t begin, std::size_t end) {
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t c = item / pieces, b0 = (item % pieces) * per_item;
       fn(c, b0, std::min(batch, b0 + per_item));
@@ -52,41 +57,48 @@ void for_channel_batches(std::size_t channels, std::size_t batch, std::size_t wo
   });
 }
 
+// dst[i] = src[i * step] and dst[i * step] += src[i] for i < len. S > 0 fixes the step at compile
+// time (the common strides 1 and 2, so that the loops unroll and vectorise); S = 0 reads `step`.
+template <std::size_t S, class T>
+inline void gather_row(T* __restrict dst, const T* __restrict src, std::size_t len, std::size_t step) {
+  const std::size_t st = S ? S : step;
+  for (std::size_t i = 0; i < len; ++i) dst[i] = src[i * st];
+}
+template <std::size_t S, class T>
+inline void scatter_add_row(T* __restrict dst, const T* __restrict src, std::size_t len, std::size_t step) {
+  const std::size_t st = S ? S : step;
+  for (std::size_t i = 0; i < len; ++i) dst[i * st] += src[i];
+}
+
 // cols (C*k*k, B*gh*gw): cols[(c*k + ki)*k + kj][(b*gh + oh)*gw + ow] =
 // img[b, c, oh*s + ki - p, ow*s + kj - p] (0 outside the image). img: (B, C, H, W).
-template <class T>
-void im2col(const T* img, const ColGeometry& g, T* cols) {
+template <std::size_t S, class T>
+void im2col_stride(const T* img, const ColGeometry& g, T* cols) {
   const std::size_t plane = g.img_h * g.img_w, grid = g.grid_h * g.grid_w, n = g.cols();
-  const std::size_t s = g.stride;
-  for_channel_batches(g.channels, g.batch, g.k * g.k * grid, [&](std::size_t c, std::size_t b0, std::size_t b1) {
-    for (std::size_t ki = 0; ki < g.k; ++ki) {
-      const Span rows = valid_span(ki, s, g.pad, g.img_h, g.grid_h);
-      for (std::size_t kj = 0; kj < g.k; ++kj) {
-        const Span span = valid_span(kj, s, g.pad, g.img_w, g.grid_w);
-        const std::size_t len = span.hi - span.lo;
-        T* row = cols + ((c * g.k + ki) * g.k + kj) * n;
+  const std::size_t s = g.stride, k = g.k, pad = g.pad, gw = g.grid_w, iw = g.img_w, channels = g.channels;
+  for_channel_batches(channels, g.batch, k * k * grid, [&](std::size_t c, std::size_t b0, std::size_t b1) {
+    for (std::size_t ki = 0; ki < k; ++ki) {
+      const Span rows = valid_span(ki, s, pad, g.img_h, g.grid_h);
+      for (std::size_t kj = 0; kj < k; ++kj) {
+        const Span span = valid_span(kj, s, pad, iw, gw);
+        const std::size_t len = span.hi - span.lo, lo = span.lo;
+        T* row = cols + ((c * k + ki) * k + kj) * n;
         if (len == 0 || rows.lo == rows.hi) {  // this kernel tap only ever sees padding
           std::fill(row + b0 * grid, row + b1 * grid, T(0));
           continue;
         }
-        const std::size_t col0 = span.lo * s + kj - g.pad;  // image column of grid column lo
+        const std::size_t col0 = lo * s + kj - pad;  // image column of grid column lo
         for (std::size_t b = b0; b < b1; ++b) {
-          const T* src_plane = img + (b * g.channels + c) * plane;
+          const T* src_plane = img + (b * channels + c) * plane;
           T* dst = row + b * grid;
-          std::fill(dst, dst + rows.lo * g.grid_w, T(0));
+          std::fill(dst, dst + rows.lo * gw, T(0));
           for (std::size_t oh = rows.lo; oh < rows.hi; ++oh) {
-            T* d = dst + oh * g.grid_w;
-            const T* src = src_plane + (oh * s + ki - g.pad) * g.img_w + col0;
-            std::fill(d, d + span.lo, T(0));
-            T* dv = d + span.lo;
-            if (s == 1) {
-              for (std::size_t i = 0; i < len; ++i) dv[i] = src[i];
-            } else {
-              for (std::size_t i = 0; i < len; ++i) dv[i] = src[i * s];
-            }
-            std::fill(d + span.hi, d + g.grid_w, T(0));
+            T* d = dst + oh * gw;
+            for (std::size_t i = 0; i < lo; ++i) d[i] = T(0);
+            gather_row<S>(d + lo, src_plane + (oh * s + ki - pad) * iw + col0, len, s);
+            for (std::size_t i = span.hi; i < gw; ++i) d[i] = T(0);
           }
-          std::fill(dst + rows.hi * g.grid_w, dst + grid, T(0));
+          std::fill(dst + rows.hi * gw, dst + grid, T(0));
         }
       }
     }
@@ -95,34 +107,62 @@ void im2col(const T* img, const ColGeometry& g, T* cols) {
 
 // img (B, C, H, W) += the adjoint of im2col applied to cols (C*k*k, B*gh*gw). Every pixel of a
 // plane (b, c) receives its taps in (ki, kj) order, whichever thread computes the plane.
-template <class T>
-void col2im_add(const T* cols, const ColGeometry& g, T* img) {
+template <std::size_t S, class T>
+void col2im_add_stride(const T* cols, const ColGeometry& g, T* img) {
   const std::size_t plane = g.img_h * g.img_w, grid = g.grid_h * g.grid_w, n = g.cols();
-  const std::size_t s = g.stride;
-  for_channel_batches(g.channels, g.batch, g.k * g.k * grid, [&](std::size_t c, std::size_t b0, std::size_t b1) {
+  const std::size_t s = g.stride, k = g.k, pad = g.pad, gw = g.grid_w, iw = g.img_w, channels = g.channels;
+  for_channel_batches(channels, g.batch, k * k * grid, [&](std::size_t c, std::size_t b0, std::size_t b1) {
     for (std::size_t b = b0; b < b1; ++b) {
-      T* dst_plane = img + (b * g.channels + c) * plane;
-      for (std::size_t ki = 0; ki < g.k; ++ki) {
-        const Span rows = valid_span(ki, s, g.pad, g.img_h, g.grid_h);
-        for (std::size_t kj = 0; kj < g.k; ++kj) {
-          const Span span = valid_span(kj, s, g.pad, g.img_w, g.grid_w);
+      T* dst_plane = img + (b * channels + c) * plane;
+      for (std::size_t ki = 0; ki < k; ++ki) {
+        const Span rows = valid_span(ki, s, pad, g.img_h, g.grid_h);
+        for (std::size_t kj = 0; kj < k; ++kj) {
+          const Span span = valid_span(kj, s, pad, iw, gw);
           const std::size_t len = span.hi - span.lo;
           if (len == 0 || rows.lo == rows.hi) continue;  // this kernel tap only ever sees padding
-          const std::size_t col0 = span.lo * s + kj - g.pad;  // image column of grid column lo
-          const T* src = cols + ((c * g.k + ki) * g.k + kj) * n + b * grid;
+          const std::size_t col0 = span.lo * s + kj - pad;  // image column of grid column lo
+          const T* src = cols + ((c * k + ki) * k + kj) * n + b * grid + span.lo;
           for (std::size_t oh = rows.lo; oh < rows.hi; ++oh) {
-            const T* sv = src + oh * g.grid_w + span.lo;
-            T* d = dst_plane + (oh * s + ki - g.pad) * g.img_w + col0;
-            if (s == 1) {
-              for (std::size_t i = 0; i < len; ++i) d[i] += sv[i];
-            } else {
-              for (std::size_t i = 0; i < len; ++i) d[i * s] += sv[i];
-            }
+            scatter_add_row<S>(dst_plane + (oh * s + ki - pad) * iw + col0, src + oh * gw, len, s);
           }
         }
       }
     }
   });
+}
+
+template <class T>
+void im2col(const T* img, const ColGeometry& g, T* cols) {
+  if (g.stride == 1) return im2col_stride<1>(img, g, cols);
+  if (g.stride == 2) return im2col_stride<2>(img, g, cols);
+  im2col_stride<0>(img, g, cols);
+}
+
+template <class T>
+void col2im_add(const T* cols, const ColGeometry& g, T* img) {
+  if (g.stride == 1) return col2im_add_stride<1>(cols, g, img);
+  if (g.stride == 2) return col2im_add_stride<2>(cols, g, img);
+  col2im_add_stride<0>(cols, g, img);
+}
+
+// Floats per chunk of a (rows, B*grid) column buffer made by a gemm for col2im (1 MiB): small
+// enough that col2im reads it from cache, not memory (DCGAN's full buffers are 12.8 MB).
+constexpr std::size_t kChunkFloats = std::size_t{1} << 18;
+
+// img (B, C, H, W) += col2im(W^T src), W: (K, C*k*k), src: (K, B*grid), computed for chunks of
+// images in turn: each chunk (C*k*k, nb*grid) is one gemm, scattered by col2im while in cache.
+// The chunks depend on the shape alone.
+template <class T>
+void gemm_col2im_add(const T* w, std::size_t k, const T* src, const ColGeometry& g, T* img) {
+  const std::size_t rows = g.rows(), grid = g.grid_h * g.grid_w, n = g.cols(), plane = g.img_h * g.img_w;
+  const std::size_t per_chunk = std::clamp<std::size_t>(kChunkFloats / std::max<std::size_t>(1, rows * grid), 1, g.batch);
+  Tensor<T> chunk = Tensor<T>::from_shape({rows, per_chunk * grid});  // (C*k*k, nb*grid)
+  for (std::size_t b0 = 0; b0 < g.batch; b0 += per_chunk) {
+    ColGeometry part = g;
+    part.batch = std::min(per_chunk, g.batch - b0);
+    detail::gemm_into(true, false, rows, part.cols(), k, w, rows, src + b0 * grid, n, T(0), chunk.data(), part.cols());
+    col2im_add(chunk.data(), part, img + b0 * g.channels * plane);
+  }
 }
 
 // src (B, C, S) -> dst (C, B*S)
@@ -200,6 +240,36 @@ void check_conv(const char* op, const Variable<T>& x, const Variable<T>& w, cons
   }
 }
 
+// conv2d at stride 1 by the direct kernels: x (B, Cin, H, W) -> y (B, Cout, Ho, Wo); the padded
+// input xp (B, Cin, H + 2p, W + 2p, then k zeros) is kept for dW.
+template <class T>
+Variable<T> conv2d_direct(const Variable<T>& x, const Variable<T>& w, const Variable<T>& b, std::size_t k,
+                          std::size_t p) {
+  const detail::DirectConv g{x.dim(0), x.dim(1), w.dim(0), x.dim(2), x.dim(3), k, p};
+  Tensor<T> xp = Tensor<T>::from_shape({g.padded_size()});  // (B, Cin, Hp, Wp) and k zeros
+  detail::pad_planes(x.value().data(), g, xp.data());
+  Tensor<T> y = Tensor<T>::from_shape({g.batch, g.cout, g.ho(), g.wo()});
+  detail::direct_conv_forward(xp.data(), w.value().data(), b.defined() ? b.value().data() : nullptr, g, y.data());
+  if (!w.requires_grad()) xp = Tensor<T>();  // only dW reads it again
+
+  std::vector<Variable<T>> parents{x, w};
+  if (b.defined()) parents.push_back(b);
+  return make_op<T>("conv2d", std::move(y), parents, [x, w, b, g, xp = std::move(xp)](const Node<T>& out) {
+    const T* dy = out.grad.data();  // (B, Cout, Ho, Wo)
+    if (b.defined() && b.requires_grad()) accumulate_channel_sums(dy, g.batch, g.cout, g.ho() * g.wo(), *b.node());
+    if (w.requires_grad()) {
+      Node<T>& nw = *w.node();
+      const bool fresh = nw.grad_slot();
+      detail::direct_conv_backward_w(dy, xp.data(), g, !fresh, nw.grad.data());
+    }
+    if (x.requires_grad()) {
+      Node<T>& nx = *x.node();
+      const bool fresh = nx.grad_slot();
+      detail::direct_conv_backward_x(dy, w.value().data(), g, !fresh, nx.grad.data());
+    }
+  });
+}
+
 }  // namespace
 
 // x: (B, Cin, H, W), w: (Cout, Cin, k, k), b: (Cout,) or undefined -> (B, Cout, Ho, Wo),
@@ -218,6 +288,7 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& w, const Variable<T>
                      " is larger than the padded input: x " + shape_str(x.shape()) +
                      " with padding " + std::to_string(p) + ", w " + shape_str(w.shape()));
   }
+  if (detail::use_direct_conv(x.dim(1), w.dim(0), s)) return conv2d_direct(x, w, b, k, p);
   const ColGeometry g{x.dim(0), x.dim(1), x.dim(2), x.dim(3), k, s, p,
                       (x.dim(2) + 2 * p - k) / s + 1, (x.dim(3) + 2 * p - k) / s + 1};
   const std::size_t cout = w.dim(0), rows = g.rows(), n = g.cols();
@@ -251,13 +322,10 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& w, const Variable<T>
       detail::gemm_into(false, true, cout, rows, n, dyc.data(), n, cols.data(), n, beta,
                         nw.grad.data(), rows);
     }
-    if (x.requires_grad()) {  // dcols (Cin*k*k, B*Ho*Wo) = W^T dY; dx += col2im(dcols)
-      Tensor<T> dcols = Tensor<T>::from_shape({rows, n});
-      detail::gemm_into(true, false, rows, n, cout, w.value().data(), rows, dyc.data(), n,
-                        T(0), dcols.data(), n);
+    if (x.requires_grad()) {  // dcols (Cin*k*k, B*Ho*Wo) = W^T dY; dx += col2im(dcols), by chunks
       Node<T>& nx = *x.node();
       if (nx.grad_slot()) nx.grad.fill(T(0));
-      col2im_add(dcols.data(), g, nx.grad.data());
+      gemm_col2im_add(w.value().data(), cout, dyc.data(), g, nx.grad.data());
     }
   });
 }
@@ -288,15 +356,12 @@ Variable<T> conv_transpose2d(const Variable<T>& x, const Variable<T>& w, const V
 
   Tensor<T> xc = Tensor<T>::from_shape({cin, n});  // (Cin, B*H*W)
   to_channel_major(x.value().data(), g.batch, cin, grid, xc.data());
-  Tensor<T> cols = Tensor<T>::from_shape({rows, n});  // (Cout*k*k, B*H*W) = W^T xc
-  detail::gemm_into(true, false, rows, n, cin, w.value().data(), rows, xc.data(), n, T(0),
-                    cols.data(), n);
   Tensor<T> y = Tensor<T>::from_shape({g.batch, cout, g.img_h, g.img_w});
   const std::size_t plane = g.img_h * g.img_w;
   for (std::size_t bc = 0; bc < g.batch * cout; ++bc) {
     std::fill_n(y.data() + bc * plane, plane, b.defined() ? b.value().data()[bc % cout] : T(0));
   }
-  col2im_add(cols.data(), g, y.data());
+  gemm_col2im_add(w.value().data(), cin, xc.data(), g, y.data());  // y += col2im(W^T xc), by chunks
 
   if (!w.requires_grad()) xc = Tensor<T>();  // only dW reads it again
 
