@@ -10,6 +10,7 @@
 #include "core/elementwise.hpp"
 #include "core/instantiate.hpp"
 #include "core/partial_sums.hpp"
+#include "core/target_clones.hpp"
 #include "core/thread_pool.hpp"
 #include "core/vector_math.hpp"
 #include "genlab/error.hpp"
@@ -123,11 +124,7 @@ template <class T>
 // float's passes in the widest vector ISA the CPU has. The clones give the same bits: each
 // element's operations are the same IEEE operations in the same order (no FMA: genlab builds
 // with -ffp-contract=off), only more lanes at a time.
-#if defined(__x86_64__) && defined(__GNUC__)
-#define GENLAB_WIDE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define GENLAB_WIDE_CLONES
-#endif
+#define GENLAB_WIDE_CLONES GENLAB_TARGET_CLONES("avx512f", "avx2", "default")
 GENLAB_WIDE_CLONES void neg_abs_wide(const float* z, float* e, std::size_t n) { neg_abs_pass(z, e, n); }
 GENLAB_WIDE_CLONES void one_plus_wide(const float* e, float* l, std::size_t n) { one_plus_pass(e, l, n); }
 GENLAB_WIDE_CLONES void bce_combine_wide(const float* z, const float* t, const float* e, float* l, std::size_t n,
