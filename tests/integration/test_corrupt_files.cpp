@@ -1,12 +1,14 @@
 // Corrupt run files through the CLI: `show` and `analyze` must never crash or hang on a
 // bit-flipped or truncated file (HDF5 can crash on corrupt metadata, so files are read in an
 // isolated reader process); analyze says which file it skipped and prints the rest. A short
-// seeded campaign (the long one is `genlab-campaign runfiles`, docs/RELIABILITY.md).
+// seeded campaign (the long one is `genlab-campaign runfiles`, docs/RELIABILITY.md), and short
+// seeded runs of the spec and IDX campaigns.
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <random>
 
+#include "support/fashion_mnist.hpp"
 #include "support/run_helpers.hpp"
 
 using namespace genlab;
@@ -84,6 +86,14 @@ TEST_CASE("corrupt files: a short seeded spec campaign (genlab-campaign specs) f
   INFO(r.output);
   CHECK(r.exit_code == 0);
   CHECK(r.output.find("campaign specs: 120 tries, 0 crashes/hangs, 0 unclear errors, 0 data lost") != std::string::npos);
+}
+
+TEST_CASE("corrupt files: a short seeded IDX campaign (genlab-campaign idx) finds no crash, hang or unclear error") {
+  if (!have_fashion_mnist()) return;  // a failed check already
+  const auto r = run_command(std::string(GENLAB_CAMPAIGN) + " idx --tries 8 --seed 14 --data " + fashion_folder.string());
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("campaign idx: 8 tries, 0 crashes/hangs, 0 unclear errors, 0 data lost") != std::string::npos);
 }
 
 TEST_CASE("campaigns: a short seeded kill -9 campaign (genlab-campaign kill) leaves every file readable and every resume exact") {

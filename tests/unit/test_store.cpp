@@ -480,6 +480,27 @@ print(len(names), "datasets")
   CHECK(output.find("datasets") != std::string::npos);
 }
 
+TEST_CASE("store: an attribute holding several values (a corrupt or foreign file) is a StoreError naming it, not an overflow") {
+  REQUIRE_MESSAGE(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0,
+                  "python3-h5py is not installed (.ci/install-deps installs it)");
+  TempDir dir("store");
+  for (const std::string attr : {"seed", "status"}) {  // an int64, a variable-length string
+    const fs::path file = dir.path() / (attr + ".h5");
+    RunWriter writer = new_run(file);
+    writer.commit();
+    const fs::path script = dir.path() / "widen.py";
+    write_text(script, R"(import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r+")
+value = np.arange(3, dtype=np.int64) if sys.argv[2] == "seed" else np.array(["a", "b", "c"], dtype=h5py.string_dtype())
+del f.attrs[sys.argv[2]]
+f.attrs[sys.argv[2]] = value
+)");
+    REQUIRE(std::system(("/usr/bin/python3 " + script.string() + " " + file.string() + " " + attr).c_str()) == 0);
+    const std::string expected = file.string() + ": attribute '" + attr + "' holds 3 values, not one";
+    CHECK_THROWS_WITH_AS(read_run(file), doctest::Contains(expected.c_str()), StoreError);
+  }
+}
+
 TEST_CASE("store: an h5py reader holding the file open neither blocks nor sees a torn commit") {
   REQUIRE_MESSAGE(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0,
                   "python3-h5py is not installed (.ci/install-deps installs it)");

@@ -4,8 +4,6 @@
 // only more lanes at a time. It does not apply to loops whose order the vectoriser may change.
 #pragma once
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define GENLAB_WIDE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define GENLAB_WIDE_CLONES
-#endif
+#include "core/target_clones.hpp"  // nothing under ThreadSanitizer (its comment says why)
+
+#define GENLAB_WIDE_CLONES GENLAB_TARGET_CLONES("avx512f", "avx2", "default")

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/instantiate.hpp"
+#include "core/target_clones.hpp"
 #include "genlab/error.hpp"
 #include "genlab/optim.hpp"
 #include "optim/flush_state.hpp"
@@ -32,7 +33,7 @@ struct AdamCoefficients {
 // bound this loop. Both clones round every operation the same way (no FMA), so results do not
 // depend on the CPU's choice.
 template <class T, bool CoupledDecay>
-__attribute__((target_clones("avx2", "default")))
+GENLAB_TARGET_CLONES("avx2", "default")
 void adam_update(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v,
                  std::size_t n, const AdamCoefficients<T>& c) {
   for (std::size_t j = 0; j < n; ++j) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/instantiate.hpp"
+#include "core/target_clones.hpp"
 #include "genlab/error.hpp"
 #include "genlab/optim.hpp"
 #include "optim/flush_state.hpp"
@@ -17,7 +18,7 @@ namespace {
 
 // Both loops are cloned for AVX2 like Adam's (adam.cpp): the same rounding, twice the lanes.
 template <class T>
-__attribute__((target_clones("avx2", "default")))
+GENLAB_TARGET_CLONES("avx2", "default")
 void rmsprop_update(T* __restrict p, const T* __restrict g, T* __restrict sq, std::size_t n, T lr,
                     T alpha, T one_minus_alpha, T eps, T wd) {
   for (std::size_t j = 0; j < n; ++j) {
@@ -29,7 +30,7 @@ void rmsprop_update(T* __restrict p, const T* __restrict g, T* __restrict sq, st
 }
 
 template <class T>
-__attribute__((target_clones("avx2", "default")))
+GENLAB_TARGET_CLONES("avx2", "default")
 void rmsprop_momentum_update(T* __restrict p, const T* __restrict g, T* __restrict sq,
                              T* __restrict buf, std::size_t n, T lr, T alpha, T one_minus_alpha,
                              T eps, T wd, T mu) {

@@ -3,10 +3,14 @@
 // within a second is taken as the same stop delivered twice (a terminal's Ctrl-C reaches the
 // parent and its children, then the parent forwards it; Slurm signals every process of a job);
 // a later one ends the process at once. It does not checkpoint or write anything itself.
+// The handler may run on any thread (a compute pool worker too), so its state is lock-free
+// atomics, not volatile sig_atomic_t: a volatile written on a worker and read by the training
+// thread is a data race (ThreadSanitizer reported it; tests/unit/test_stop_signal.cpp).
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstring>
 
@@ -15,13 +19,17 @@
 namespace genlab {
 
 namespace {
-volatile std::sig_atomic_t g_stop_signal = 0;
-volatile std::sig_atomic_t g_first_second = 0;  // CLOCK_MONOTONIC seconds of the first signal
+std::atomic<int> g_stop_signal{0};
+std::atomic<long> g_first_ms{0};  // CLOCK_MONOTONIC milliseconds of the first signal
+static_assert(std::atomic<int>::is_always_lock_free && std::atomic<long>::is_always_lock_free,
+              "a signal handler may only touch lock-free atomics");
 
-long monotonic_seconds() {
+// Milliseconds, not whole seconds: with seconds, two signals 0.2 s apart across a second's
+// boundary were taken as two stops (tests/unit/test_stop_signal.cpp).
+long monotonic_ms() {
   timespec t{};
   clock_gettime(CLOCK_MONOTONIC, &t);  // async-signal-safe
-  return static_cast<long>(t.tv_sec);
+  return static_cast<long>(t.tv_sec) * 1000 + static_cast<long>(t.tv_nsec / 1000000);
 }
 
 void write_stderr(const char* text) {
@@ -30,14 +38,14 @@ void write_stderr(const char* text) {
 }
 
 void on_stop_signal(int sig) {
-  if (g_stop_signal == 0) {
-    g_stop_signal = sig;
-    g_first_second = static_cast<std::sig_atomic_t>(monotonic_seconds());
+  int none = 0;
+  if (g_stop_signal.compare_exchange_strong(none, sig)) {
+    g_first_ms.store(monotonic_ms());
     write_stderr("\ngenlab: stopping after the current step (checkpoint, status 'interrupted'); "
                  "signal again to stop at once\n");
     return;
   }
-  if (monotonic_seconds() - g_first_second < 1) return;  // the same stop, delivered twice
+  if (monotonic_ms() - g_first_ms.load() < 1000) return;  // the same stop, delivered twice
   write_stderr("\ngenlab: second signal: stopping at once (steps since the last checkpoint are lost)\n");
   std::signal(sig, SIG_DFL);
   ::raise(sig);
@@ -54,7 +62,7 @@ void install_stop_handlers() {
   std::signal(SIGPIPE, SIG_IGN);  // `genlab run ... | head`: a closed stdout must not end a run
 }
 
-int stop_requested() { return static_cast<int>(g_stop_signal); }
+int stop_requested() { return g_stop_signal.load(); }
 
 std::string signal_name(int sig) {
   const char* abbrev = sigabbrev_np(sig);

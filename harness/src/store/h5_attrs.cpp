@@ -4,6 +4,7 @@
 #include "store/h5_attrs.hpp"
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace genlab::h5 {
@@ -21,7 +22,18 @@ Id scalar_space(const std::filesystem::path& file) {
 }
 
 // Reads a string attribute or dataset (`is_attr` picks H5Aread or H5Dread) of stored type `stored`.
+// genlab writes every attribute and string dataset as one value; reading one of another shape into
+// one value's buffer would overflow it (a corrupt or foreign file; seen while triaging
+// genlab_fuzz_runfile's findings, docs/RELIABILITY.md), so such a one is refused, naming it.
+void require_one_value(hid_t id, bool is_attr, const std::filesystem::path& file, const std::string& what) {
+  const Id space(check_id(is_attr ? H5Aget_space(id) : H5Dget_space(id), file, "cannot get the shape of " + what),
+                 H5Sclose);
+  const hssize_t values = H5Sget_simple_extent_npoints(space);
+  if (values != 1) fail(file, what + " holds " + std::to_string(values) + " values, not one");
+}
+
 std::string read_string(hid_t id, hid_t stored, bool is_attr, const std::filesystem::path& file, const std::string& what) {
+  require_one_value(id, is_attr, file, what);
   if (H5Tis_variable_str(stored) > 0) {
     const Id mem = string_type(file);
     char* text = nullptr;
@@ -55,12 +67,14 @@ void read_one_attr(hid_t obj, const std::string& name, AttrMap& out, const std::
       out[name] = read_string(attr, type, true, file, what);
       break;
     case H5T_INTEGER: {
+      require_one_value(attr, true, file, what);
       std::int64_t value = 0;
       check(H5Aread(attr, H5T_NATIVE_INT64, &value), file, "cannot read " + what);
       out[name] = value;
       break;
     }
     case H5T_FLOAT: {
+      require_one_value(attr, true, file, what);
       double value = 0;
       check(H5Aread(attr, H5T_NATIVE_DOUBLE, &value), file, "cannot read " + what);
       out[name] = value;
