@@ -239,9 +239,7 @@ void add_plugin_commands(CLI::App& app, PluginCommands& c) {
   c.test->add_option("plugin", c.plugin, "a plugin file (PATH.so) or a plugin name on the search path")->required();
   c.test->add_option("--experiment", c.experiment, "base the runs on this experiment file (default: generated)")
       ->check(CLI::ExistingFile);
-  std::string data_sets;
-  for (const std::string& name : dataset_names()) data_sets += (data_sets.empty() ? "" : ", ") + name;
-  c.test->add_option("--data", c.data, "data set of the generated experiment: " + data_sets +
+  c.test->add_option("--data", c.data, "data set of the generated experiment: " + dataset_names_text() +
                                            " (default: fashion_invert for a plugin that translates, else fashion_mnist)");
   c.test->add_option("--set", c.sets, "override a key of the runs, e.g. --set model.hidden=[32] (repeatable)");
   c.test->add_option("--work-dir", c.work_dir, "write the run files here (default: a temporary folder, removed if all pass)");

@@ -70,6 +70,8 @@ Tensor<float> domain_map(const std::string& kind, const Tensor<float>& x);
 
 // The data set names load_data() knows ("fashion_mnist", "ring8", "grid25", the two-domain sets).
 const std::vector<std::string>& dataset_names();
+// The same names as one line, "fashion_mnist, ring8, ..." (error messages and --help).
+std::string dataset_names_text();
 
 // Loads (Fashion-MNIST: reads and caches in-process; synthetic: generates from
 // Rng(seed, "data/synthetic")) and splits. Throws DataError naming the file/option and the problem;

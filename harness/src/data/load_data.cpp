@@ -16,18 +16,18 @@ Dataset slice(const Dataset& from, std::size_t begin, std::size_t end) {
   if (n > 0) std::memcpy(out.x.data(), from.x.data() + begin * d, n * d * sizeof(float));
   return out;
 }
-
-std::string known_names() {
-  std::string out;
-  for (const std::string& name : dataset_names()) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
 }  // namespace
 
 const std::vector<std::string>& dataset_names() {
   static const std::vector<std::string> names{"fashion_mnist",  "ring8",         "grid25",         "fashion_invert",
                                               "fashion_flip",   "fashion_edges", "fashion_classes"};
   return names;
+}
+
+std::string dataset_names_text() {
+  std::string out;
+  for (const std::string& name : dataset_names()) out += (out.empty() ? "" : ", ") + name;
+  return out;
 }
 
 DataSplits load_data(const DataOptions& options, std::uint64_t seed) {
@@ -39,7 +39,7 @@ DataSplits load_data(const DataOptions& options, std::uint64_t seed) {
   } else if (options.name == "ring8" || options.name == "grid25") {
     train_test = data_detail::make_mixture(options.name, seed, options.limit);
   } else {
-    throw DataError("unknown data set '" + options.name + "' (known: " + known_names() + ")");
+    throw DataError("unknown data set '" + options.name + "' (known: " + dataset_names_text() + ")");
   }
   Dataset& all_train = train_test.first;
   const std::size_t n = all_train.size();
