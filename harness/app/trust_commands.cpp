@@ -53,7 +53,8 @@ std::string describe(const fs::path& file, const RunSummary& s) {
 std::string shown(const std::string& v) { return v.empty() ? "(absent)" : v; }
 
 int cmd_diff(const fs::path& fa, const fs::path& fb) {
-  const RunSummary a = read_run(fa), b = read_run(fb);
+  // through the isolated reader, as show does: a file that crashes HDF5 is an error naming it
+  const RunSummary a = read_run_isolated(fa), b = read_run_isolated(fb);
   std::cout << "A: " << describe(fa, a) << "\nB: " << describe(fb, b) << "\n\n";
 
   const auto config = config_differences(a.config_text, b.config_text, fa.string() + ":/config", fb.string() + ":/config");
@@ -104,8 +105,10 @@ int cmd_diff(const fs::path& fa, const fs::path& fb) {
 }
 
 int cmd_verify(const fs::path& file, const VerifyOptions& o) {
-  // a portable run is re-executed with the pinned OpenBLAS kernels, which only a new process can load
-  if (attr_or(read_run(file).attrs, "portable") == "true") reexec_portable();
+  // Read first through the isolated reader: a file whose metadata crashes HDF5 is an error naming
+  // it, not a crash (verify_run's own reads, checkpoint included, are in-process after this).
+  // A portable run is re-executed with the pinned OpenBLAS kernels, which only a new process can load.
+  if (attr_or(read_run_isolated(file).attrs, "portable") == "true") reexec_portable();
   const VerifyReport r = verify_run(file, o);
   std::cout << "verify " << file.string() << " (run " << r.run_id << ", " << r.status << ")\n";
   for (const std::string& line : r.lines()) std::cout << line << "\n";

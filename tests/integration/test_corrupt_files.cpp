@@ -80,6 +80,24 @@ TEST_CASE("corrupt files: show and analyze never crash on bit-flipped or truncat
   CHECK(t.unreadable > 0);  // the campaign did hit HDF5's metadata
 }
 
+// tests/fixtures/runfiles/hdf5_segfault.h5.gz: a run file the runfile fuzzer (docs/RELIABILITY.md)
+// mutated so that libhdf5 segfaults reading its metadata in-process.
+TEST_CASE("corrupt files: diff and verify report a run file that crashes HDF5 (exit 5, naming it), as show does") {
+  TempDir dir("hdf5crash");
+  const fs::path bad = dir / "crash.h5", good = dir / "good.h5";
+  write_run(good, "good", 1.0);
+  const auto unzip = run_command("gzip -dc " + std::string(GENLAB_SOURCE_DIR) + "/tests/fixtures/runfiles/hdf5_segfault.h5.gz > " +
+                                 bad.string());
+  REQUIRE(unzip.exit_code == 0);
+  for (const std::string& args : {"show " + bad.string(), "diff " + good.string() + " " + bad.string(),
+                                  "diff " + bad.string() + " " + good.string(), "verify " + bad.string()}) {
+    const auto r = run_command("timeout 60 " + std::string(GENLAB_CLI) + " " + args);
+    INFO(args << "\n" << r.output);
+    CHECK(r.exit_code == 5);
+    CHECK(r.output.find(bad.string() + ": reading it crashed the reader") != std::string::npos);
+  }
+}
+
 TEST_CASE("corrupt files: a short seeded spec campaign (genlab-campaign specs) finds no crash, hang or unclear error") {
   const auto r = run_command(std::string(GENLAB_CAMPAIGN) + " specs --tries 60 --seed 14 --specs " +
                              GENLAB_SOURCE_DIR + "/experiments/smoke --genlab " + GENLAB_CLI);
