@@ -19,14 +19,15 @@
 namespace genlab::bench {
 
 // The default experiment: the nets of the CycleGAN ablation (4 base channels, 2 residual blocks,
-// PatchGAN 8, instance norm, identity loss on). Relative to the checkout.
+// PatchGAN 8, batch norm, identity loss off since 8f346e4). Relative to the checkout.
 inline const char* kCycleganExperiment = "experiments/ablations/cyclegan_fashion_invert.toml";
 
 // The first run of `experiment` as genlab run would resolve it, without its classifier, grid or
-// extra seeds (a step needs none of them).
-inline RunSpec cyclegan_run_spec(const std::filesystem::path& experiment) {
-  const Experiment e = load_and_validate(
-      experiment, {"experiment.seeds=[0]", "grid.zip=[]", "eval.classifier=\"\"", "model.mode=\"cycle\""});
+// extra seeds (a step needs none of them); `extra`: more --set overrides after those.
+inline RunSpec cyclegan_run_spec(const std::filesystem::path& experiment, const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> sets = {"experiment.seeds=[0]", "grid.zip=[]", "eval.classifier=\"\"", "model.mode=\"cycle\""};
+  sets.insert(sets.end(), extra.begin(), extra.end());
+  const Experiment e = load_and_validate(experiment, sets);
   if (e.runs.empty() || e.runs.front().plugin != "cyclegan") {
     throw ConfigError(experiment.string() + ": expected a cyclegan experiment (model.plugin = \"cyclegan\")");
   }
