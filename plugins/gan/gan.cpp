@@ -4,6 +4,8 @@
 // update, PacGAN packing (Lin et al. 2018), one-sided label smoothing, normal or uniform noise.
 // Images are modelled on 2x - 1 in [-1, 1] (tanh output) and mapped back to [0, 1] by sample();
 // 2-D points are modelled as they are. Shared metrics (D accuracy, modes, FID) are the harness's.
+// In evaluation G's batch norm uses the running statistics of training (g_bn_eval = running) or
+// the population statistics of the current G, recomputed from fresh noise (population).
 #include "genlab/adversarial.hpp"
 #include "genlab/builders.hpp"
 #include "genlab/error.hpp"
@@ -12,6 +14,10 @@
 using namespace genlab;
 
 namespace {
+
+// g_bn_eval = population: G's batch-norm statistics are the mean of the batch statistics of
+// kPopulationBatches batches of kPopulationBatch fresh z (5,000 samples, as PacGAN's monitoring pass).
+constexpr std::size_t kPopulationBatches = 10, kPopulationBatch = 500;
 
 // sizes = {in, h1, ..., out}: Linear "fc<i>" [+ BatchNorm "bn<i>"] + activation per hidden layer,
 // then a Linear to out, then tanh if `squash`. x: (B, in) -> (B, out)
@@ -46,6 +52,11 @@ class Gan final : public Model {
         string_param("d_activation", "leaky_relu", "mlp: discriminator hidden activation (leaky_relu: slope 0.2)")
             .one_of({"relu", "leaky_relu", "tanh", "softplus"}),
         bool_param("g_batch_norm", true, "mlp: batch norm after every generator hidden layer"),
+        string_param("g_bn_eval", "running",
+                     "statistics of G's batch norm in evaluation and sample(): running (the momentum-0.1 average "
+                     "of training's batch statistics) or population (recomputed from 5,000 fresh samples of the "
+                     "current G before each evaluation, as PacGAN's code does)")
+            .one_of({"running", "population"}),
         string_param("loss", "non_saturating", "adversarial loss").one_of({"minimax", "non_saturating", "lsgan", "hinge"}),
         int_param("d_steps", 1, "discriminator updates per generator update (k): G steps on every k-th train step")
             .at_least(1).at_most(100),
@@ -76,6 +87,8 @@ class Gan final : public Model {
                         std::to_string(smoothing_) + ")");
     }
     images_ = data.sample_shape.size() == 3;
+    population_bn_ = p.get_string("g_bn_eval") == "population";
+    population_rng_ = ctx.init_rng().derive("gan/bn_population");  // does not draw from "init"
     if (p.get_string("arch") == "dcgan") {
       generator_ = make_dcgan_generator<float>(latent_, data.sample_shape, ctx.init_rng());
       discriminator_ = make_dcgan_discriminator<float>(data.sample_shape, pack_, ctx.init_rng());
@@ -92,6 +105,7 @@ class Gan final : public Model {
   Metrics train_step(const Batch& batch, StepContext& ctx) override {
     const std::size_t b = usable_rows(batch.size());
     const Var real = to_model(batch.x, b);                  // (b, D)
+    population_fresh_ = false;
     const Var fake = (*generator_)(Var(noise(b, ctx.noise)));  // (b, D), graph kept for the G step
     // D step: x: (b, D) -> packed (b / m, m D) -> raw scores (b / m, 1)
     const Var d_real = critic(real), d_fake = critic(fake.detach());
@@ -114,7 +128,7 @@ class Gan final : public Model {
   Metrics evaluate(const Batch& batch, Rng& eval_rng) override {
     const std::size_t b = usable_rows(batch.size());
     const Var d_real = critic(to_model(batch.x, b));
-    const Var d_fake = critic((*generator_)(Var(noise(b, eval_rng))));
+    const Var d_fake = critic(generate(noise(b, eval_rng)));
     return {{"d_loss", discriminator_loss(loss_, d_real, d_fake, smoothing_).item()},
             {"g_loss", generator_loss(loss_, d_fake).item()}};
   }
@@ -133,10 +147,11 @@ class Gan final : public Model {
     generator_->set_training(on);
     discriminator_->set_training(on);
   }
+  void begin_evaluation() override { population_fresh_ = false; }
 
   // -> (n, D) in data space: images in [0, 1], 2-D points as generated
   Tensor<float> sample(std::size_t n, const std::vector<std::int32_t>&, Rng& rng) override {
-    Tensor<float> x = (*generator_)(Var(noise(n, rng))).value();
+    Tensor<float> x = generate(noise(n, rng)).value();
     if (images_) x = (x + 1.f) * 0.5f;
     return x;
   }
@@ -181,9 +196,68 @@ class Gan final : public Model {
   // x: (b, D) -> raw scores (b / pack, 1)
   Var critic(const Var& x) { return (*discriminator_)(pack_rows(x, pack_)); }
 
+  // z: (n, Z) -> G(z): (n, D). In evaluation with g_bn_eval = population, G's batch norm uses the
+  // current G's population statistics (computed once per evaluation); the buffers keep the
+  // running statistics, so checkpoints and training do not depend on evaluations.
+  Var generate(const Tensor<float>& z) {
+    if (!population_bn_ || generator_->training()) return (*generator_)(Var(z));
+    if (!population_fresh_) compute_population_stats();
+    swap_population_stats();
+    const Var x = (*generator_)(Var(z));
+    swap_population_stats();
+    return x;
+  }
+  // population_[i] = (mean, var) of G's i-th batch norm over kPopulationBatches batches of fresh z
+  // from the fixed stream population_rng_, each layer fed through the earlier ones in training
+  // mode (their batch statistics, as in training); the running statistics are left as they were.
+  void compute_population_stats() {
+    NoGradGuard no_grad;
+    const std::vector<BatchNorm<float>*> bns = generator_batch_norms();
+    std::vector<std::pair<Tensor<float>, Tensor<float>>> running;
+    std::vector<float> momentum;
+    for (BatchNorm<float>* bn : bns) {
+      running.emplace_back(bn->running_mean, bn->running_var);
+      momentum.push_back(bn->momentum);
+    }
+    const bool was_training = generator_->training();
+    generator_->set_training(true);
+    Rng rng = population_rng_;  // the same noise at every evaluation
+    for (std::size_t k = 0; k < kPopulationBatches; ++k) {
+      for (BatchNorm<float>* bn : bns) bn->momentum = 1.f / static_cast<float>(k + 1);  // running mean of batches
+      (*generator_)(Var(noise(kPopulationBatch, rng)));
+    }
+    generator_->set_training(was_training);
+    population_.clear();
+    for (std::size_t i = 0; i < bns.size(); ++i) {
+      population_.emplace_back(bns[i]->running_mean, bns[i]->running_var);
+      bns[i]->running_mean = running[i].first;
+      bns[i]->running_var = running[i].second;
+      bns[i]->momentum = momentum[i];
+    }
+    population_fresh_ = true;
+  }
+  void swap_population_stats() {
+    const std::vector<BatchNorm<float>*> bns = generator_batch_norms();
+    for (std::size_t i = 0; i < bns.size(); ++i) {
+      std::swap(bns[i]->running_mean, population_[i].first);
+      std::swap(bns[i]->running_var, population_[i].second);
+    }
+  }
+  // G's batch-norm layers (both archs build G as one flat Sequential)
+  std::vector<BatchNorm<float>*> generator_batch_norms() {
+    std::vector<BatchNorm<float>*> out;
+    for (std::size_t i = 0; i < generator_->size(); ++i) {
+      if (auto* bn = dynamic_cast<BatchNorm<float>*>(&(*generator_)[i])) out.push_back(bn);
+    }
+    return out;
+  }
+
   std::size_t dim_ = 0, latent_ = 0, pack_ = 1;
   std::int64_t d_steps_ = 1;
   bool uniform_ = false, images_ = false;
+  bool population_bn_ = false, population_fresh_ = false;
+  Rng population_rng_ = Rng::from_key(0);  // set in init()
+  std::vector<std::pair<Tensor<float>, Tensor<float>>> population_;  // (mean, var) (C,) per G batch norm
   float smoothing_ = 0.f;
   GanLoss loss_ = GanLoss::NonSaturating;
   std::unique_ptr<Sequential<float>> generator_, discriminator_;

@@ -12,29 +12,12 @@
 #include "genlab/iwae.hpp"
 #include "genlab/loader.hpp"
 #include "support/run_helpers.hpp"
+#include "support/test_init.hpp"
 
 using namespace genlab;
 using namespace genlab::testing;
 
 namespace {
-
-class TestInit final : public InitContext {
- public:
-  TestInit(Params params, DataInfo info) : params_(std::move(params)), info_(std::move(info)) {}
-  const Params& params() const override { return params_; }
-  const DataInfo& data() const override { return info_; }
-  Rng& init_rng() override { return rng_; }
-  Optimizer<float>& make_optimizer(const std::string&, std::vector<NamedParameter<float>> p) override {
-    optimizers_.push_back(make_adam<float>(std::move(p), AdamOptions{}));
-    return *optimizers_.back();
-  }
-
- private:
-  Params params_;
-  DataInfo info_;
-  Rng rng_{11, "init"};
-  std::vector<std::unique_ptr<Optimizer<float>>> optimizers_;
-};
 
 struct Trained {
   Plugin plugin;
