@@ -105,9 +105,8 @@ int cmd_diff(const fs::path& fa, const fs::path& fb) {
 }
 
 int cmd_verify(const fs::path& file, const VerifyOptions& o) {
-  // Read first through the isolated reader: a file whose metadata crashes HDF5 is an error naming
-  // it, not a crash (verify_run's own reads, checkpoint included, are in-process after this).
-  // A portable run is re-executed with the pinned OpenBLAS kernels, which only a new process can load.
+  // A portable run is re-executed with the pinned OpenBLAS kernels, which only a new process can
+  // load; read isolated, as verify_run reads it, so a file that crashes HDF5 is an error naming it.
   if (attr_or(read_run_isolated(file).attrs, "portable") == "true") reexec_portable();
   const VerifyReport r = verify_run(file, o);
   std::cout << "verify " << file.string() << " (run " << r.run_id << ", " << r.status << ")\n";
