@@ -197,8 +197,8 @@ std::vector<std::string> VerifyReport::lines() const {
 VerifyReport verify_run(const fs::path& file, const VerifyOptions& o) {
   if (o.steps < 1) throw ConfigError("verify --steps " + std::to_string(o.steps) + ": expected at least 1");
   if (o.threads < 1) throw ConfigError("verify --threads " + std::to_string(o.threads) + ": expected at least 1");
-  // isolated: a stored file whose metadata crashes HDF5 is a StoreError naming it (its checkpoint
-  // is read in-process later, once the summary has read cleanly)
+  // isolated: a stored file whose metadata crashes HDF5 is a StoreError naming it (only --eval
+  // reads its checkpoint, in-process, once the summary has read cleanly)
   const RunSummary stored = read_run_isolated(file);
   VerifyReport report;
   report.file = file;
