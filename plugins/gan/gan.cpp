@@ -219,14 +219,13 @@ class Gan final : public Model {
       running.emplace_back(bn->running_mean, bn->running_var);
       momentum.push_back(bn->momentum);
     }
-    const bool was_training = generator_->training();
-    generator_->set_training(true);
+    generator_->set_training(true);  // only called in evaluation (generate)
     Rng rng = population_rng_;  // the same noise at every evaluation
     for (std::size_t k = 0; k < kPopulationBatches; ++k) {
       for (BatchNorm<float>* bn : bns) bn->momentum = 1.f / static_cast<float>(k + 1);  // running mean of batches
       (*generator_)(Var(noise(kPopulationBatch, rng)));
     }
-    generator_->set_training(was_training);
+    generator_->set_training(false);
     population_.clear();
     for (std::size_t i = 0; i < bns.size(); ++i) {
       population_.emplace_back(bns[i]->running_mean, bns[i]->running_var);
