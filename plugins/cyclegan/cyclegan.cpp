@@ -1,7 +1,8 @@
 // Plugin "cyclegan": unpaired image-to-image translation (Zhu et al. 2017) scaled to 28x28: two
 // ResNet generators G: A -> B and F: B -> A (conv encoder, residual blocks, transposed-conv
 // decoder, instance or batch norm), two PatchGAN discriminators D_A, D_B, LSGAN (or minimax /
-// non-saturating) adversarial losses, the cycle loss lambda_cycle (|F(G(a)) - a| + |G(F(b)) - b|),
+// non-saturating) adversarial losses, the cycle loss lambda_cycle (|F(G(a)) - a| + |G(F(b)) - b|;
+// optionally ramped up from 0 over the first steps), U-Net skips in the generators (optional),
 // the identity loss lambda_id (|G(b) - b| + |F(a) - a|), and an image pool of earlier fakes per
 // discriminator (kept in the checkpoint). mode = "paired" trains the same generators on pairs
 // (a, T(a)) with L1 only: the supervised baseline (needs data.paired = true). Images are modelled
@@ -57,29 +58,59 @@ class Residual final : public Module<float> {
   Net body_;
 };
 
-// x: (B, 784) in [-1, 1] -> (B, 784) in (-1, 1). c7s1-g, d2g (14x14), d4g (7x7), R blocks of 4g,
-// u2g (14x14), ug (28x28), c7s1-1, tanh (the paper's ResNet generator with one downsampling
-// step fewer in width: 7x7 is as small as 28x28 allows).
-std::unique_ptr<Net> make_generator(const Shape& shape, std::size_t g, std::size_t blocks, const std::string& norm,
-                                    Rng& rng) {
-  auto net = std::make_unique<Net>();
-  const std::size_t c = shape[0];
-  net->add("reshape", std::make_unique<Reshape<float>>(shape));  // (B, C, 28, 28)
-  add_conv(*net, "in", c, g, 7, {1, 3, 0}, norm, "relu", rng);
-  add_conv(*net, "down1", g, 2 * g, 3, {2, 1, 0}, norm, "relu", rng);      // (B, 2g, 14, 14)
-  add_conv(*net, "down2", 2 * g, 4 * g, 3, {2, 1, 0}, norm, "relu", rng);  // (B, 4g, 7, 7)
-  for (std::size_t i = 0; i < blocks; ++i) net->add("res" + std::to_string(i + 1), std::make_unique<Residual>(4 * g, norm, rng));
-  const std::pair<std::size_t, std::size_t> ups[] = {{4 * g, 2 * g}, {2 * g, g}};  // 7 -> 14 -> 28
-  for (std::size_t i = 0; i < 2; ++i) {
-    const std::string name = "up" + std::to_string(i + 1);
-    net->add(name, std::make_unique<ConvTranspose2d<float>>(ups[i].first, ups[i].second, 3, Conv2dGeometry{2, 1, 1}, rng));
-    if (auto n = make_norm(norm, ups[i].second)) net->add(name + "_norm", std::move(n));
-    net->add(name + "_act", make_activation<float>("relu"));
+// The generator: c7s1-g, d2g (14x14), d4g (7x7), R blocks of 4g, u2g (14x14), ug (28x28),
+// c7s1-1, tanh (the paper's ResNet generator with one downsampling step fewer in width: 7x7 is as
+// small as 28x28 allows). With skips (pix2pix's U-Net connections, Isola et al. 2017, the
+// authors' other generator family), each decoder level also sees the encoder's map of its
+// resolution: u2g's output is concatenated with d2g's (4g channels at 14x14) before ug, and ug's
+// with c7s1-g's (2g at 28x28) before the last conv, so pixel detail need not pass the 7x7 body.
+class Generator final : public Module<float> {
+ public:
+  Generator(const Shape& shape, std::size_t g, std::size_t blocks, const std::string& norm, bool skips, Rng& rng)
+      : shape_(shape), skips_(skips) {
+    const std::size_t c = shape[0], widen = skips ? 2 : 1;
+    add_conv(in_, "in", c, g, 7, {1, 3, 0}, norm, "relu", rng);                 // (B, g, 28, 28)
+    add_conv(down1_, "down1", g, 2 * g, 3, {2, 1, 0}, norm, "relu", rng);       // (B, 2g, 14, 14)
+    add_conv(body_, "down2", 2 * g, 4 * g, 3, {2, 1, 0}, norm, "relu", rng);    // (B, 4g, 7, 7)
+    for (std::size_t i = 0; i < blocks; ++i) body_.add("res" + std::to_string(i + 1), std::make_unique<Residual>(4 * g, norm, rng));
+    add_up(body_, "up1", 4 * g, 2 * g, norm, rng);                              // (B, 2g, 14, 14)
+    add_up(up2_, "up2", widen * 2 * g, g, norm, rng);                           // (B, g, 28, 28)
+    add_conv(out_, "out", widen * g, c, 7, {1, 3, 0}, "none", "tanh", rng);     // (B, C, 28, 28)
   }
-  add_conv(*net, "out", g, c, 7, {1, 3, 0}, "none", "tanh", rng);
-  net->add("flatten", std::make_unique<Reshape<float>>(Shape{shape_size(shape)}));
-  return net;
-}
+
+  // x: (B, D) in [-1, 1] -> (B, D) in (-1, 1)
+  Var forward(const Var& x) override {
+    const Var e0 = in_(reshape(x, Shape{x.shape()[0], shape_[0], shape_[1], shape_[2]}));
+    const Var e1 = down1_(e0);
+    const Var u1 = body_(e1);
+    const Var u2 = up2_(skips_ ? concat<float>({u1, e1}, 1) : u1);
+    const Var y = out_(skips_ ? concat<float>({u2, e0}, 1) : u2);
+    return reshape(y, Shape{x.shape()[0], shape_size(shape_)});
+  }
+  void collect_parameters(const std::string& prefix, std::vector<NamedParameter<float>>& out) override {
+    for (Net* n : parts()) n->collect_parameters(prefix, out);
+  }
+  void collect_buffers(const std::string& prefix, std::vector<std::pair<std::string, Tensor<float>*>>& out) override {
+    for (Net* n : parts()) n->collect_buffers(prefix, out);
+  }
+  void set_training(bool on) override {
+    Module<float>::set_training(on);
+    for (Net* n : parts()) n->set_training(on);
+  }
+
+ private:
+  // convT3 s2 (doubles H and W) + [norm] + relu
+  static void add_up(Net& net, const std::string& name, std::size_t in, std::size_t out, const std::string& norm, Rng& rng) {
+    net.add(name, std::make_unique<ConvTranspose2d<float>>(in, out, 3, Conv2dGeometry{2, 1, 1}, rng));
+    if (auto n = make_norm(norm, out)) net.add(name + "_norm", std::move(n));
+    net.add(name + "_act", make_activation<float>("relu"));
+  }
+  std::vector<Net*> parts() { return {&in_, &down1_, &body_, &up2_, &out_}; }
+
+  Shape shape_;
+  bool skips_;
+  Net in_, down1_, body_, up2_, out_;  // body_: down2, the residual blocks, up1
+};
 
 // PatchGAN: x (B, 784) -> raw scores (B, 49), one per 18x18 patch of a 7x7 map: conv4 s2 -> d
 // (14x14), LeakyReLU 0.2, conv4 s2 -> 2d (7x7), norm, LeakyReLU, conv3 s1 -> 1 (no norm on the first
@@ -145,11 +176,13 @@ class CycleGan final : public Model {
         string_param("mode", "cycle", "cycle (unpaired CycleGAN) or paired (L1 on pairs (a, T(a)); needs data.paired)")
             .one_of({"cycle", "paired"}),
         int_param("g_channels", 16, "generator base channels g (g, 2g, 4g)").at_least(1).at_most(512),
+        bool_param("g_skips", false, "U-Net skip connections in the generators (pix2pix): each decoder level also sees the encoder's map of its resolution"),
         int_param("res_blocks", 2, "residual blocks at 7x7 in each generator").at_least(0).at_most(32),
         int_param("d_channels", 16, "PatchGAN base channels d (d, 2d)").at_least(1).at_most(512),
         string_param("norm", "instance", "normalisation in generators and discriminators").one_of({"instance", "batch", "none"}),
         string_param("loss", "lsgan", "adversarial loss").one_of({"lsgan", "minimax", "non_saturating"}),
         float_param("lambda_cycle", 10.0, "weight of the cycle-consistency L1 loss (each way)").at_least(0).at_most(1e6),
+        int_param("lambda_cycle_ramp_steps", 0, "steps over which lambda_cycle rises linearly from 0 to its value (0 = full weight from the first step)").at_least(0),
         float_param("lambda_id", -1.0, "weight of the identity L1 loss; -1 = 0.5 * lambda_cycle (the paper's), 0 = off")
             .at_least(-1).at_most(1e6),
         int_param("pool_size", 50, "image pool of earlier fakes per discriminator (0 = off)").at_least(0).at_most(10000),
@@ -179,6 +212,7 @@ class CycleGan final : public Model {
     paired_ = p.get_string("mode") == "paired";
     loss_ = gan_loss_from(p.get_string("loss"));
     lambda_cycle_ = static_cast<float>(p.get_float("lambda_cycle"));
+    cycle_ramp_steps_ = p.get_int("lambda_cycle_ramp_steps");
     const double id = p.get_float("lambda_id");
     if (id < 0 && id != -1.0) throw ConfigError("model.lambda_id must be >= 0, or -1 for 0.5 * lambda_cycle (got " + std::to_string(id) + ")");
     lambda_id_ = id < 0 ? 0.5f * lambda_cycle_ : static_cast<float>(id);
@@ -186,8 +220,9 @@ class CycleGan final : public Model {
     const auto g = static_cast<std::size_t>(p.get_int("g_channels")), blocks = static_cast<std::size_t>(p.get_int("res_blocks"));
     const auto dc = static_cast<std::size_t>(p.get_int("d_channels"));
     Rng& rng = ctx.init_rng();
-    g_ab_ = make_generator(data.sample_shape, g, blocks, norm, rng);
-    g_ba_ = make_generator(data.sample_shape, g, blocks, norm, rng);
+    const bool skips = p.get_bool("g_skips");
+    g_ab_ = std::make_unique<Generator>(data.sample_shape, g, blocks, norm, skips, rng);
+    g_ba_ = std::make_unique<Generator>(data.sample_shape, g, blocks, norm, skips, rng);
     d_a_ = make_patch_discriminator(data.sample_shape, dc, norm, rng);
     d_b_ = make_patch_discriminator(data.sample_shape, dc, norm, rng);
     const auto pool = static_cast<std::size_t>(p.get_int("pool_size"));
@@ -200,7 +235,7 @@ class CycleGan final : public Model {
   Metrics train_step(const Batch& batch, StepContext& ctx) override {
     if (!batch.two_domain()) throw ConfigError("cyclegan needs a two-domain data set (e.g. data.name = \"fashion_invert\")");
     const Var a = to_model(batch.x), b = to_model(batch.x_b);  // (B, D), (B_b, D)
-    return paired_ ? paired_step(batch, a, b) : cycle_step(a, b, ctx.noise);
+    return paired_ ? paired_step(batch, a, b) : cycle_step(a, b, cycle_weight(ctx.step), ctx.noise);
   }
 
   Metrics evaluate(const Batch& batch, Rng&) override {
@@ -259,11 +294,11 @@ class CycleGan final : public Model {
  private:
   // The unpaired step: G and F on adversarial + cycle + identity losses, then D_A, D_B on real
   // images against pooled fakes (the paper's order).
-  Metrics cycle_step(const Var& a, const Var& b, Rng& noise) {
+  Metrics cycle_step(const Var& a, const Var& b, float lambda_cycle, Rng& noise) {
     const Var fake_b = (*g_ab_)(a), fake_a = (*g_ba_)(b);  // (B, D)
     const Var cycle = l1((*g_ba_)(fake_b), a) + l1((*g_ab_)(fake_a), b);
     Var g_loss = generator_loss(loss_, (*d_b_)(fake_b)) + generator_loss(loss_, (*d_a_)(fake_a));
-    if (lambda_cycle_ > 0) g_loss = g_loss + lambda_cycle_ * cycle;
+    if (lambda_cycle > 0) g_loss = g_loss + lambda_cycle * cycle;
     double identity = 0;
     if (lambda_id_ > 0) {
       const Var id = l1((*g_ab_)(b), b) + l1((*g_ba_)(a), a);
@@ -280,6 +315,12 @@ class CycleGan final : public Model {
     d_loss.backward();
     d_opt_->step();
     return {{"g_loss", g_loss.item()}, {"d_loss", d_loss.item()}, {"cycle_l1", cycle.item()}, {"identity_l1", identity}};
+  }
+
+  // lambda_cycle at 0-based step `step`: lambda_cycle * min(1, step / ramp), or lambda_cycle
+  float cycle_weight(std::int64_t step) const {
+    if (cycle_ramp_steps_ <= 0 || step >= cycle_ramp_steps_) return lambda_cycle_;
+    return lambda_cycle_ * static_cast<float>(static_cast<double>(step) / static_cast<double>(cycle_ramp_steps_));
   }
 
   // The supervised baseline: L1(G(a), b) + L1(F(b), a) on rows that are pairs (a, T(a)).
@@ -311,7 +352,7 @@ class CycleGan final : public Model {
   // x: (B, D) in [0, 1] -> 2x - 1
   static Var to_model(const Tensor<float>& x) { return Var(Tensor<float>(x * 2.f - 1.f)); }
 
-  std::vector<std::pair<std::string, Net*>> nets() const {
+  std::vector<std::pair<std::string, Module<float>*>> nets() const {
     return {{"g_ab", g_ab_.get()}, {"g_ba", g_ba_.get()}, {"d_a", d_a_.get()}, {"d_b", d_b_.get()}};
   }
   std::vector<NamedParameter<float>> generator_parameters() {
@@ -329,7 +370,9 @@ class CycleGan final : public Model {
   bool paired_ = false;
   GanLoss loss_ = GanLoss::LeastSquares;
   float lambda_cycle_ = 10.f, lambda_id_ = 5.f;
-  std::unique_ptr<Net> g_ab_, g_ba_, d_a_, d_b_;
+  std::int64_t cycle_ramp_steps_ = 0;
+  std::unique_ptr<Generator> g_ab_, g_ba_;
+  std::unique_ptr<Net> d_a_, d_b_;
   std::unique_ptr<ImagePool> pool_a_, pool_b_;
   Optimizer<float>* g_opt_ = nullptr;
   Optimizer<float>* d_opt_ = nullptr;
