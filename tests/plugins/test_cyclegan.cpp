@@ -37,6 +37,18 @@ std::string failure_of(const fs::path& out, std::vector<std::string> extra) {
     return e.what();
   }
 }
+// Runs `sets` again into dir/again (same bits as `reference`), then stopped after step 3 and
+// resumed into dir/resumed (same bits again).
+void check_repeats_and_resumes(const fs::path& dir, const std::vector<std::string>& sets, const fs::path& reference) {
+  const RunResult again = run_cyclegan(dir / "again", sets);
+  CHECK_MESSAGE(compare_runs(reference, again.file) == "", compare_runs(reference, again.file));
+  std::vector<std::string> stop = sets;
+  stop.push_back("run.stop_after_steps=3");
+  CHECK(run_cyclegan(dir / "resumed", stop).status == RunStatus::Interrupted);
+  const RunResult resumed = run_cyclegan(dir / "resumed", sets);
+  REQUIRE(resumed.status == RunStatus::Finished);
+  CHECK_MESSAGE(compare_runs(reference, resumed.file) == "", compare_runs(reference, resumed.file));
+}
 }  // namespace
 
 TEST_CASE("cyclegan: translation metrics with cards and grids, reproducible, bitwise resume with pools") {
@@ -60,12 +72,7 @@ TEST_CASE("cyclegan: translation metrics with cards and grids, reproducible, bit
   for (const char* img : {"translations_ab", "translations_ba"}) {
     CHECK(std::find(s.image_names.begin(), s.image_names.end(), img) != s.image_names.end());
   }
-  const RunResult b = run_cyclegan(dir / "b", {});
-  CHECK_MESSAGE(compare_runs(a.file, b.file) == "", compare_runs(a.file, b.file));
-  CHECK(run_cyclegan(dir / "c", {"run.stop_after_steps=3"}).status == RunStatus::Interrupted);
-  const RunResult c = run_cyclegan(dir / "c", {});
-  REQUIRE(c.status == RunStatus::Finished);
-  CHECK_MESSAGE(compare_runs(a.file, c.file) == "", compare_runs(a.file, c.file));
+  check_repeats_and_resumes(dir.path(), {}, a.file);
 }
 
 TEST_CASE("cyclegan: fashion_edges has only A->B ground truth, and batch norm with minimax runs") {
@@ -109,14 +116,7 @@ TEST_CASE("cyclegan: U-Net skips (g_skips) train to finite metrics, reproduce an
   const RunResult plain = run_cyclegan(dir / "plain", {"model.norm=\"batch\""});
   REQUIRE(plain.status == RunStatus::Finished);
   CHECK(read_run(plain.file).eval.at("gt_mse_ab") != s.eval.at("gt_mse_ab"));
-  const RunResult b = run_cyclegan(dir / "b", skips);
-  CHECK_MESSAGE(compare_runs(a.file, b.file) == "", compare_runs(a.file, b.file));
-  std::vector<std::string> stop = skips;
-  stop.push_back("run.stop_after_steps=3");
-  CHECK(run_cyclegan(dir / "c", stop).status == RunStatus::Interrupted);
-  const RunResult c = run_cyclegan(dir / "c", skips);
-  REQUIRE(c.status == RunStatus::Finished);
-  CHECK_MESSAGE(compare_runs(a.file, c.file) == "", compare_runs(a.file, c.file));
+  check_repeats_and_resumes(dir.path(), skips, a.file);
 }
 
 TEST_CASE("cyclegan: a lambda_cycle ramp changes training and resumes bitwise across the ramp") {
@@ -128,10 +128,5 @@ TEST_CASE("cyclegan: a lambda_cycle ramp changes training and resumes bitwise ac
   REQUIRE(flat.status == RunStatus::Finished);
   // step 0's g_loss has no cycle term under the ramp, the full one without it
   CHECK(read_run(a.file).train.at("g_loss")[0] < read_run(flat.file).train.at("g_loss")[0]);
-  std::vector<std::string> stop = ramp;
-  stop.push_back("run.stop_after_steps=3");  // stops inside the ramp (steps 0-4)
-  CHECK(run_cyclegan(dir / "c", stop).status == RunStatus::Interrupted);
-  const RunResult c = run_cyclegan(dir / "c", ramp);
-  REQUIRE(c.status == RunStatus::Finished);
-  CHECK_MESSAGE(compare_runs(a.file, c.file) == "", compare_runs(a.file, c.file));
+  check_repeats_and_resumes(dir.path(), ramp, a.file);  // the stop after step 3 is inside the ramp (steps 0-4)
 }
