@@ -105,10 +105,11 @@ int cmd_diff(const fs::path& fa, const fs::path& fb) {
 }
 
 int cmd_verify(const fs::path& file, const VerifyOptions& o) {
-  // A portable run is re-executed with the pinned OpenBLAS kernels, which only a new process can
-  // load; read isolated, as verify_run reads it, so a file that crashes HDF5 is an error naming it.
-  if (attr_or(read_run_isolated(file).attrs, "portable") == "true") reexec_portable();
-  const VerifyReport r = verify_run(file, o);
+  // Read once, isolated, so a file that crashes HDF5 is an error naming it. A portable run is
+  // re-executed with the pinned OpenBLAS kernels, which only a new process can load.
+  const RunSummary stored = read_run_isolated(file);
+  if (attr_or(stored.attrs, "portable") == "true") reexec_portable();
+  const VerifyReport r = verify_run(file, stored, o);
   std::cout << "verify " << file.string() << " (run " << r.run_id << ", " << r.status << ")\n";
   for (const std::string& line : r.lines()) std::cout << line << "\n";
   return r.reproduced() ? kOk : kRunsFailed;

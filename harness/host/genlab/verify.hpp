@@ -44,7 +44,10 @@ struct VerifyReport {
 };
 
 // Throws StoreError for an unreadable file, ConfigError when its /config cannot be rebuilt into
-// a run, PluginError when its plugin cannot be loaded.
+// a run, PluginError when its plugin cannot be loaded. Reads the file's summary through the
+// isolated reader (a file that crashes HDF5 is a StoreError naming it).
 VerifyReport verify_run(const std::filesystem::path& run_file, const VerifyOptions& options);
+// The same, for a caller that has already read `stored` (the summary of run_file) isolated.
+VerifyReport verify_run(const std::filesystem::path& run_file, const RunSummary& stored, const VerifyOptions& options);
 
 }  // namespace genlab

@@ -194,12 +194,22 @@ std::vector<std::string> VerifyReport::lines() const {
   return out;
 }
 
-VerifyReport verify_run(const fs::path& file, const VerifyOptions& o) {
+namespace {
+void check_options(const VerifyOptions& o) {
   if (o.steps < 1) throw ConfigError("verify --steps " + std::to_string(o.steps) + ": expected at least 1");
   if (o.threads < 1) throw ConfigError("verify --threads " + std::to_string(o.threads) + ": expected at least 1");
+}
+}  // namespace
+
+VerifyReport verify_run(const fs::path& file, const VerifyOptions& o) {
+  check_options(o);  // a bad --steps or --threads is reported before the file is read
   // isolated: a stored file whose metadata crashes HDF5 is a StoreError naming it (only --eval
   // reads its checkpoint, in-process, once the summary has read cleanly)
-  const RunSummary stored = read_run_isolated(file);
+  return verify_run(file, read_run_isolated(file), o);
+}
+
+VerifyReport verify_run(const fs::path& file, const RunSummary& stored, const VerifyOptions& o) {
+  check_options(o);
   VerifyReport report;
   report.file = file;
   report.run_id = attr_or(stored.attrs, "run_id", file.stem().string());
