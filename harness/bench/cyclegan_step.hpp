@@ -74,10 +74,12 @@ class CycleganStep {
     const double d = static_cast<double>(p.get_int("d_channels"));
     const double full = 28.0 * 28, half = 14.0 * 14, quarter = 7.0 * 7;  // pixels at each scale
     // in c7 (1 -> g), down c3 (g -> 2g, 2g -> 4g), residual c3 (4g -> 4g) x 2 per block,
-    // up convT3 (4g -> 2g, 2g -> g; MACs counted on the input grid), out c7 (g -> 1)
+    // up convT3 (4g -> 2g, 2g -> g; MACs counted on the input grid), out c7 (g -> 1); with
+    // g_skips the last two layers also read the encoder's maps: up2 4g -> g, out 2g -> 1
+    const double widen = p.get_bool("g_skips") ? 2 : 1;
     const double gen = g * 49 * full + 2 * g * g * 9 * half + 8 * g * g * 9 * quarter +
-                       blocks * 2 * 16 * g * g * 9 * quarter + 8 * g * g * 9 * quarter + 2 * g * g * 9 * half +
-                       g * 49 * full;
+                       blocks * 2 * 16 * g * g * 9 * quarter + 8 * g * g * 9 * quarter + widen * 2 * g * g * 9 * half +
+                       widen * g * 49 * full;
     const double disc = d * 16 * half + 2 * d * d * 16 * quarter + 2 * d * 9 * quarter;  // c4, c4, c3
     const double lambda_cycle = p.get_float("lambda_cycle"), id = p.get_float("lambda_id");
     const double gen_passes = (id > 0 || (id == -1.0 && lambda_cycle > 0)) ? 6 : 4;

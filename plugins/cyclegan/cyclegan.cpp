@@ -182,7 +182,10 @@ class CycleGan final : public Model {
         string_param("norm", "instance", "normalisation in generators and discriminators").one_of({"instance", "batch", "none"}),
         string_param("loss", "lsgan", "adversarial loss").one_of({"lsgan", "minimax", "non_saturating"}),
         float_param("lambda_cycle", 10.0, "weight of the cycle-consistency L1 loss (each way)").at_least(0).at_most(1e6),
-        int_param("lambda_cycle_ramp_steps", 0, "steps over which lambda_cycle rises linearly from 0 to its value (0 = full weight from the first step)").at_least(0),
+        int_param("lambda_cycle_ramp_steps", 0,
+                  "steps over which lambda_cycle rises linearly from 0 to its value (0 = full weight from the first step); "
+                  "lambda_id is not ramped")
+            .at_least(0),
         float_param("lambda_id", -1.0, "weight of the identity L1 loss; -1 = 0.5 * lambda_cycle (the paper's), 0 = off")
             .at_least(-1).at_most(1e6),
         int_param("pool_size", 50, "image pool of earlier fakes per discriminator (0 = off)").at_least(0).at_most(10000),
